@@ -1,0 +1,51 @@
+"""The page tree every installation needs: a home page and the practice listing under it."""
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from .models import HomePage
+
+HOME = {
+    "title_en": "Safer Internet Practice Exchange",
+    "title_ja": "セーファーインターネット実践交流サイト",
+    "intro_en": (
+        "NGOs in Japan and the European Union share what works to keep children safe online. "
+        "Search their practices in English or Japanese, whichever language they were written in."
+    ),
+    "intro_ja": (
+        "日本とEUのNGOが、子どもたちのインターネットの安全を守る取り組みを共有しています。"
+        "英語でも日本語でも、書かれた言語に関係なく検索できます。"
+    ),
+}
+LISTING = {
+    "title_en": "Practices",
+    "title_ja": "取り組み事例",
+    "intro_en": "Practices from NGOs in Japan and the EU, reviewed by moderators before they appear here.",
+    "intro_ja": "日本とEUのNGOによる取り組み事例です。掲載前にモデレーターが確認しています。",
+}
+
+
+@transaction.atomic
+def ensure_page_tree():
+    """Create the home page, its site and the practice listing if missing; return the listing."""
+    from practices.models import PracticeIndexPage
+
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's placeholder welcome page would hold the "home" slug and the default site.
+        for placeholder in root.get_children().exact_type(Page).filter(slug="home"):
+            placeholder.delete()
+        home = root.add_child(instance=HomePage(slug="home", **HOME))
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name=HOME["title_en"])
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    listing = PracticeIndexPage.objects.first()
+    if listing is None:
+        listing = home.add_child(instance=PracticeIndexPage(slug="practices", **LISTING))
+        listing.save_revision().publish()
+    return listing

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PracticesConfig(AppConfig):
+    name = "practices"
+    verbose_name = _("Practices")
+
+    def ready(self):
+        from wagtail.models import Page
+
+        # wagtail-modeltranslation makes the English title required; a practice may be written
+        # in Japanese only, and PracticePage.clean requires a title in at least one language.
+        Page._meta.get_field("title_en").blank = True

@@ -1,0 +1,304 @@
+"""Import practices from JSON Lines (CONTRACT §5): validate every line, then write all or nothing."""
+
+import datetime
+import json
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.html import escape
+
+from portal.setup import ensure_page_tree
+from practices.models import PRACTICE_TEXT_FIELDS, Organisation, PracticePage, Scheme, Topic
+from practices.vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country
+from search.backends import bulk_indexing
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TEXT_FIELDS = ("title", "summary", "body", "objectives", "outcomes", "lessons", "transfer")
+FIELDS = {
+    *TEXT_FIELDS,
+    "slug",
+    "organisation",
+    "countries",
+    "topics",
+    "schemes",
+    "audiences",
+    "age_groups",
+    "started",
+    "ended",
+    "url",
+    "contact",
+}
+MAX_LENGTH = {"title": 255, "contact": 250, "slug": 80}
+is_url = URLValidator(schemes=["http", "https"])
+
+
+class Invalid(ValueError):
+    pass
+
+
+def _text(value, path, max_length=None):
+    if not isinstance(value, str):
+        raise Invalid(f"{path} must be text")
+    value = value.strip()
+    if max_length and len(value) > max_length:
+        raise Invalid(f"{path} is longer than {max_length} characters")
+    return value
+
+
+def _bilingual(record, field, required=False):
+    value = record.get(field)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Invalid(f"{field} must be an object with 'en' and/or 'ja' keys")
+    unknown = sorted(set(value) - set(LANGUAGE_CODES))
+    if unknown:
+        raise Invalid(f"{field} has unknown language key {unknown[0]!r} (use 'en' or 'ja')")
+    return {code: _text(text, f"{field}.{code}", MAX_LENGTH.get(field)) for code, text in value.items()}
+
+
+def _slug(value, path):
+    if not isinstance(value, str) or not SLUG.match(value) or len(value) > MAX_LENGTH["slug"]:
+        raise Invalid(f"{path} must be lower-case ASCII kebab-case (a-z, 0-9, single hyphens), at most 80 characters")
+    return value
+
+
+def _choices(record, field, allowed):
+    values = record.get(field, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise Invalid(f"{field} must be a list of text values")
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise Invalid(f"{field} has unknown value {unknown[0]!r}; allowed: {', '.join(allowed)}")
+    return list(dict.fromkeys(values))
+
+
+def _date(record, field):
+    value = record.get(field)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"{field} must be a date written YYYY-MM-DD")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{field} {value!r} is not a real date (YYYY-MM-DD)") from None
+
+
+def _named(item, path):
+    """A topic, scheme or organisation reference: a slug, or an object with slug and names."""
+    if isinstance(item, str):
+        return {"slug": _slug(item, path), "name": {}}
+    if not isinstance(item, dict) or "slug" not in item:
+        raise Invalid(f"{path} must be a slug or an object with a 'slug'")
+    return {"slug": _slug(item["slug"], f"{path}.slug"), "name": _bilingual(item, "name")}
+
+
+@dataclass
+class Record:
+    line: int
+    data: dict
+
+
+def validate(record):
+    """Return the cleaned record, or raise Invalid with the first problem found."""
+    if not isinstance(record, dict):
+        raise Invalid("a line must be a JSON object")
+    unknown = sorted(set(record) - FIELDS)
+    if unknown:
+        raise Invalid(f"unknown field {unknown[0]!r}")
+    if "slug" not in record:
+        raise Invalid("slug is missing")
+    clean = {"slug": _slug(record["slug"], "slug")}
+    for field in TEXT_FIELDS:
+        clean[field] = _bilingual(record, field)
+    languages = [code for code in LANGUAGE_CODES if clean["title"].get(code) and clean["summary"].get(code)]
+    if not languages:
+        raise Invalid("title and summary are missing: at least one language needs both")
+    for code in LANGUAGE_CODES:
+        if bool(clean["title"].get(code)) != bool(clean["summary"].get(code)):
+            raise Invalid(f"title.{code} and summary.{code} go together: give both or neither")
+
+    organisation = record.get("organisation")
+    clean["organisation"] = None
+    if organisation is not None:
+        clean["organisation"] = _named(organisation, "organisation")
+        country = organisation.get("country") if isinstance(organisation, dict) else None
+        if country is not None and country not in Country.values:
+            raise Invalid(f"organisation.country has unknown value {country!r}")
+        clean["organisation"]["country"] = country
+        url = organisation.get("url") if isinstance(organisation, dict) else None
+        clean["organisation"]["url"] = _url(url, "organisation.url") if url else ""
+        clean["organisation"]["description"] = (
+            _bilingual(organisation, "description") if isinstance(organisation, dict) else {}
+        )
+    for field in ("topics", "schemes"):
+        items = record.get(field, [])
+        if not isinstance(items, list):
+            raise Invalid(f"{field} must be a list")
+        clean[field] = [_named(item, f"{field}[{i}]") for i, item in enumerate(items)]
+    clean["countries"] = _choices(record, "countries", Country.values)
+    clean["audiences"] = _choices(record, "audiences", Audience.values)
+    clean["age_groups"] = _choices(record, "age_groups", AgeGroup.values)
+    clean["started"] = _date(record, "started")
+    clean["ended"] = _date(record, "ended")
+    if clean["started"] and clean["ended"] and clean["ended"] < clean["started"]:
+        raise Invalid("ended is before started")
+    clean["url"] = _url(record.get("url"), "url") if record.get("url") else ""
+    clean["contact"] = _text(record.get("contact", ""), "contact", MAX_LENGTH["contact"])
+    return clean
+
+
+def _url(value, path):
+    if not isinstance(value, str):
+        raise Invalid(f"{path} must be text")
+    try:
+        is_url(value)
+    except ValidationError:
+        raise Invalid(f"{path} must be an http:// or https:// address") from None
+    return value
+
+
+def paragraphs_to_html(text):
+    """Plain text to rich text: a paragraph per blank-line-separated block, everything escaped."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]
+    return "".join("<p>" + escape(block).replace("\n", "<br/>") + "</p>" for block in blocks)
+
+
+def read(path):
+    """Parse and validate a file; return (records, errors) with errors as 'line N: reason'."""
+    records, errors, seen = [], [], {}
+    try:
+        handle = open(path, encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"{path}: {error.strerror}") from None
+    with handle:
+        try:
+            lines = list(enumerate(handle, start=1))
+        except UnicodeDecodeError:
+            raise CommandError(f"{path}: not UTF-8 text") from None
+    for number, line in lines:
+        if not line.strip():
+            continue
+        try:
+            clean = validate(json.loads(line))
+        except json.JSONDecodeError as error:
+            errors.append(f"line {number}: invalid JSON ({error.msg} at column {error.colno})")
+            continue
+        except Invalid as problem:
+            errors.append(f"line {number}: {problem}")
+            continue
+        if clean["slug"] in seen:
+            errors.append(f"line {number}: slug {clean['slug']!r} already used on line {seen[clean['slug']]}")
+            continue
+        seen[clean["slug"]] = number
+        records.append(Record(number, clean))
+    return records, errors
+
+
+class Importer:
+    """Writes validated records: finds or creates the named things, then creates or updates pages."""
+
+    def __init__(self, publish=True):
+        self.publish = publish
+        self.listing = ensure_page_tree()
+        self.created = self.updated = self.unchanged = 0
+
+    def _find_or_create(self, model, ref, extra=None):
+        obj = model.objects.filter(slug=ref["slug"]).first()
+        if obj is None:
+            names = ref["name"] or {"en": ref["slug"]}
+            obj = model(slug=ref["slug"], **{f"name_{code}": name for code, name in names.items()}, **(extra or {}))
+            obj.full_clean()
+            obj.save()
+        return obj
+
+    def organisation(self, ref):
+        if ref is None:
+            return None
+        extra = {"country": ref["country"] or "", "url": ref["url"]}
+        extra.update({f"description_{code}": text for code, text in ref["description"].items()})
+        return self._find_or_create(Organisation, ref, extra)
+
+    def values(self, data):
+        values = {f"title_{code}": "" for code in LANGUAGE_CODES}
+        for field in PRACTICE_TEXT_FIELDS:
+            for code in LANGUAGE_CODES:
+                text = data[field].get(code, "")
+                values[f"{field}_{code}"] = text if field in ("title", "summary") else paragraphs_to_html(text)
+        values.update(
+            countries=data["countries"],
+            audiences=data["audiences"],
+            age_groups=data["age_groups"],
+            started=data["started"],
+            ended=data["ended"],
+            website=data["url"],
+            contact=data["contact"],
+        )
+        return values
+
+    def write(self, record):
+        data = record.data
+        values = self.values(data)
+        values["organisation"] = self.organisation(data["organisation"])
+        topics = [self._find_or_create(Topic, ref) for ref in data["topics"]]
+        schemes = [self._find_or_create(Scheme, ref) for ref in data["schemes"]]
+        page = PracticePage.objects.filter(slug=data["slug"]).first()
+        if page is not None and self._same(page, values, topics, schemes):
+            self.unchanged += 1
+            return
+        if page is None:
+            page = PracticePage(slug=data["slug"], live=False, **values)
+            page.topics.set(topics)
+            page.schemes.set(schemes)
+            self.listing.add_child(instance=page)
+            self.created += 1
+        else:
+            for name, value in values.items():
+                setattr(page, name, value)
+            page.topics.set(topics)
+            page.schemes.set(schemes)
+            self.updated += 1
+        revision = page.save_revision(clean=True)
+        if self.publish:
+            revision.publish()
+
+    @staticmethod
+    def _same(page, values, topics, schemes):
+        return (
+            all(getattr(page, name) == value for name, value in values.items())
+            and list(page.topics.all()) == topics
+            and list(page.schemes.all()) == schemes
+        )
+
+
+class Command(BaseCommand):
+    help = "Import practices from a JSON Lines file (one practice per line)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--skip-invalid", action="store_true", help="Write the valid lines, report the others.")
+        parser.add_argument("--dry-run", action="store_true", help="Validate only; write nothing.")
+        parser.add_argument("--draft", action="store_true", help="Save as drafts instead of publishing.")
+
+    def handle(self, path, skip_invalid=False, dry_run=False, draft=False, **options):
+        records, errors = read(path)
+        for message in errors:
+            self.stderr.write(message)
+        if errors and not skip_invalid:
+            raise CommandError(f"{len(errors)} invalid line(s); nothing was imported.", returncode=1)
+        if dry_run:
+            self.stdout.write(f"{len(records)} valid line(s), {len(errors)} invalid; nothing written (dry run).")
+            return
+        importer = Importer(publish=not draft)
+        with bulk_indexing(PracticePage), transaction.atomic():
+            for record in records:
+                importer.write(record)
+        self.stdout.write(
+            f"{importer.created} created, {importer.updated} updated, {importer.unchanged} unchanged"
+            + (f", {len(errors)} invalid line(s) skipped" if errors else "")
+        )

@@ -1,0 +1,28 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Organisation, PracticeIndexPage, PracticePage, Scheme, Topic
+
+
+@register(PracticePage)
+class PracticePageTR(TranslationOptions):
+    fields = ("summary", "body", "objectives", "outcomes", "lessons", "transfer", "image_alt")
+
+
+@register(PracticeIndexPage)
+class PracticeIndexPageTR(TranslationOptions):
+    fields = ("intro",)
+
+
+@register(Topic)
+class TopicTR(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Scheme)
+class SchemeTR(TranslationOptions):
+    fields = ("name", "operator", "description")
+
+
+@register(Organisation)
+class OrganisationTR(TranslationOptions):
+    fields = ("name", "description")

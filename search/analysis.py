@@ -1,0 +1,146 @@
+"""Language analysis shared by every search backend: text in, index terms out.
+
+Japanese runs go through Sudachi (normalised forms, so 子ども/子供/こども meet); everything
+else is folded to lower-case ASCII and stemmed with Snowball's English stemmer. Documents
+and queries go through the same functions, so every backend sees the same terms.
+"""
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import Stemmer
+from sudachipy import Dictionary, SplitMode
+
+DATA = Path(__file__).parent / "data"
+
+# Kana, CJK ideographs, the iteration mark 々 and half-width katakana.
+JAPANESE_RUN = re.compile(r"[\u3005\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
+LATIN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Sudachi parts of speech that name things or actions; particles, auxiliaries and the like are not terms.
+CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞"}
+FUNCTION_SUBPOS = {"数詞", "非自立可能"}
+MAX_SUDACHI_CHARS = 12000
+
+_local = threading.local()
+
+
+@cache
+def _stopwords(name):
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def _english_forms():
+    """Irregular English forms the stemmer leaves apart (children → child)."""
+    lines = (DATA / "english_forms.tsv").read_text(encoding="utf-8").splitlines()
+    pairs = (line.split("\t") for line in lines if line.strip() and not line.startswith("#"))
+    return {form: Stemmer.Stemmer("english").stemWord(base) for form, base in pairs}
+
+
+@cache
+def _dictionary():
+    return Dictionary(dict="core")
+
+
+def _tokenizer():
+    # Sudachi tokenizers are not thread-safe; one per thread shares the memory-mapped dictionary.
+    if not hasattr(_local, "tokenizer"):
+        _local.tokenizer = _dictionary().create(SplitMode.C)
+        _local.stemmer = Stemmer.Stemmer("english")
+    return _local.tokenizer
+
+
+def _stemmer():
+    _tokenizer()
+    return _local.stemmer
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the original text: its place, and the terms it contributes to the index."""
+
+    start: int
+    end: int
+    terms: tuple
+
+
+def fold_latin(word):
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def _latin_tokens(text, offset):
+    stopwords = _stopwords("stopwords_en.txt")
+    stemmer = _stemmer()
+    for match in LATIN_WORD.finditer(unicodedata.normalize("NFKC", text)):
+        word = fold_latin(match.group()).split("'")[0]
+        if not word or word in stopwords or (len(word) == 1 and not word.isdigit()):
+            continue
+        # NFKC keeps the length of full-width Latin, so offsets still point into the original.
+        stem = _english_forms().get(word) or stemmer.stemWord(word)
+        yield Token(offset + match.start(), offset + match.end(), (stem,))
+
+
+def _clean(term):
+    return "".join(ch for ch in term.lower() if ch.isalnum())
+
+
+def _morphemes(text):
+    # Sudachi takes at most ~49 kB at a time; runs are cut at punctuation, so this rarely splits.
+    for start in range(0, len(text), MAX_SUDACHI_CHARS):
+        for morpheme in _tokenizer().tokenize(text[start : start + MAX_SUDACHI_CHARS]):
+            yield start, morpheme
+
+
+def _japanese_tokens(text, offset):
+    stopwords = _stopwords("stopwords_ja.txt")
+    for chunk_start, morpheme in _morphemes(text):
+        offset_here = offset + chunk_start
+        pos = morpheme.part_of_speech()
+        if pos[0] not in CONTENT_POS or pos[1] in FUNCTION_SUBPOS:
+            continue
+        term = _clean(morpheme.normalized_form())
+        if not term or term in stopwords:
+            continue
+        terms = [term]
+        if pos[0] != "名詞" or morpheme.end() - morpheme.begin() < 3:
+            yield Token(offset_here + morpheme.begin(), offset_here + morpheme.end(), tuple(terms))
+            continue
+        # Compounds also index their parts (小学校 → 学校, 相談窓口 → 相談, 窓口) so a part finds the whole.
+        for mode in (SplitMode.B, SplitMode.A):
+            for part in morpheme.split(mode):
+                part_term = _clean(part.normalized_form())
+                if len(part_term) > 1 and part_term not in terms and part_term not in stopwords:
+                    terms.append(part_term)
+        yield Token(offset_here + morpheme.begin(), offset_here + morpheme.end(), tuple(terms))
+
+
+def tokenize(text):
+    """Yield the Tokens of a text in order, whatever mix of Japanese and other scripts it is in."""
+    if not text:
+        return
+    position = 0
+    for run in JAPANESE_RUN.finditer(text):
+        yield from _latin_tokens(text[position : run.start()], position)
+        yield from _japanese_tokens(run.group(), run.start())
+        position = run.end()
+    yield from _latin_tokens(text[position:], position)
+
+
+def terms(text):
+    """The index terms of a text, in order, parts of compounds after the compound."""
+    return [term for token in tokenize(text) for term in token.terms]
+
+
+def analyse(text):
+    """The text as the index stores it: its terms joined by spaces."""
+    return " ".join(terms(text))
+
+
+def is_japanese(text):
+    return bool(JAPANESE_RUN.search(text or ""))

@@ -1,0 +1,91 @@
+"""The JSON search API (CONTRACT §4) and title autocomplete."""
+
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_GET
+
+from practices.models import PracticePage
+
+from . import engine
+from .query import BadRequest, Query, SearchRequest, highlight
+
+
+def practice_results(outcome, search_request, query):
+    """The hits of an outcome as the API and the search page show them, in the reader's language."""
+    lang = search_request.lang
+    pages = (
+        PracticePage.objects.filter(pk__in=[pk for pk, _score in outcome.hits])
+        .select_related("organisation")
+        .prefetch_related("topics", "schemes")
+        .in_bulk()
+    )
+    results = []
+    for pk, score in outcome.hits:
+        page = pages.get(pk)
+        if page is None:  # unpublished or deleted since the engine indexed it
+            continue
+        title, title_lang = page.text_in("title", lang)
+        summary, summary_lang = page.text_in("summary", lang)
+        with translation.override(lang):
+            url = reverse("wagtail_serve", args=[page.url_path.split("/", 2)[-1]])
+        results.append(
+            {
+                "id": page.pk,
+                "slug": page.slug,
+                "url": url,
+                "title": title,
+                "title_lang": title_lang,
+                "summary": summary,
+                "summary_lang": summary_lang,
+                "snippet": highlight(summary, query.terms),
+                "languages": page.languages,
+                "organisation": {"slug": page.organisation.slug, "name": page.organisation.name_in(lang)},
+                "countries": list(page.countries),
+                "topics": [topic.slug for topic in page.topics.all()],
+                "schemes": [scheme.slug for scheme in page.schemes.all()],
+                "score": round(float(score), 4),
+            }
+        )
+    return results
+
+
+def error(message, status=400):
+    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def search(request):
+    try:
+        search_request = SearchRequest.from_params(request.GET)
+    except BadRequest as problem:
+        return error(str(problem))
+    query = Query.parse(search_request.q)
+    outcome = engine.run(search_request, query)
+    results = practice_results(outcome, search_request, query)
+    for result in results:
+        del result["title_lang"], result["summary_lang"]
+        result["snippet"] = str(result["snippet"])
+    payload = {
+        "query": search_request.q,
+        "lang": search_request.lang,
+        "count": outcome.count,
+        "page": search_request.page,
+        "page_size": search_request.page_size,
+        "backend": outcome.backend,
+        "degraded": outcome.degraded,
+        "results": results,
+        "facets": outcome.facets,
+    }
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def autocomplete(request):
+    """Titles of published practices whose words start like the query, in the reader's language."""
+    try:
+        search_request = SearchRequest.from_params(request.GET)
+    except BadRequest as problem:
+        return error(str(problem))
+    suggestions = engine.autocomplete(search_request)
+    return JsonResponse({"query": search_request.q, "suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,38 @@
+"""What the search index holds for a practice: analysed text of both language versions."""
+
+from django.utils.html import strip_tags
+
+from practices.vocabulary import LANGUAGE_CODES
+
+from .analysis import analyse
+
+# Text fields of a practice that are plain text; the others are rich text (HTML).
+PLAIN_FIELDS = ("title", "summary")
+
+
+def plain_text(value):
+    # Rich text is HTML; block ends become spaces so words at their edges stay apart.
+    return strip_tags(str(value or "").replace("</", " </").replace("<br", " <br"))
+
+
+def _text(page, field, code):
+    value = getattr(page, f"{field}_{code}", "") or ""
+    return value if field in PLAIN_FIELDS else plain_text(value)
+
+
+def analysed_fields(page, *fields):
+    """Both language versions of the given fields, analysed, in one string."""
+    texts = (_text(page, field, code) for field in fields for code in LANGUAGE_CODES)
+    return " ".join(analysed for analysed in map(analyse, texts) if analysed)
+
+
+def analysed_names(page):
+    """The bilingual names of the practice's organisation, topics and schemes, analysed."""
+    named = [page.organisation, *page.topics.all(), *page.schemes.all()]
+    return " ".join(analyse(getattr(obj, f"name_{code}", "") or "") for obj in named for code in LANGUAGE_CODES)
+
+
+def raw_text(page, code):
+    """The page's text in one language, unanalysed, for engines with their own analyzers."""
+    fields = ("title", "summary", "body", "objectives", "outcomes", "lessons", "transfer")
+    return "\n".join(_text(page, field, code) for field in fields)

@@ -1,0 +1,122 @@
+"""The bilingual glossary: loading it from its data file, and expanding queries across languages."""
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.db.models import Count, Max
+
+from .analysis import tokenize
+
+DATA_FILE = Path(__file__).parent / "data" / "glossary.yaml"
+# How long a process trusts its copy of the glossary before asking the database for changes.
+RECHECK_SECONDS = 10
+
+
+class GlossaryFileError(ValueError):
+    pass
+
+
+def read_file(path=DATA_FILE):
+    """The entries of a glossary file as (English terms, Japanese terms, note) triples."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise GlossaryFileError(f"{path}: {error}") from error
+    if not isinstance(data, list):
+        raise GlossaryFileError(f"{path}: expected a list of entries")
+    entries = []
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise GlossaryFileError(f"{path}: entry {number} is not a mapping")
+        en, ja = item.get("en"), item.get("ja")
+        if not (isinstance(en, list) and en and isinstance(ja, list) and ja):
+            raise GlossaryFileError(f"{path}: entry {number} needs non-empty 'en' and 'ja' lists")
+        if not all(isinstance(term, str) and term.strip() for term in en + ja):
+            raise GlossaryFileError(f"{path}: entry {number} has an empty or non-text term")
+        entries.append(([t.strip() for t in en], [t.strip() for t in ja], str(item.get("note") or "")))
+    return entries
+
+
+def load_file(path=DATA_FILE):
+    """Add the file's entries to the database; an entry whose preferred English term exists is updated."""
+    from .models import GlossaryEntry
+
+    existing = {entry.english[0]: entry for entry in GlossaryEntry.objects.all() if entry.english}
+    created = updated = 0
+    for en, ja, note in read_file(path):
+        entry = existing.get(en[0]) or GlossaryEntry()
+        values = {"terms_en": "\n".join(en), "terms_ja": "\n".join(ja), "note": note}
+        if entry.pk and all(getattr(entry, key) == value for key, value in values.items()):
+            continue
+        for key, value in values.items():
+            setattr(entry, key, value)
+        created, updated = (created + 1, updated) if entry.pk is None else (created, updated + 1)
+        entry.save()
+    return created, updated
+
+
+@dataclass(frozen=True)
+class Concept:
+    english: tuple
+    japanese: tuple
+    terms: tuple  # every analysed term of every variant, in both languages
+
+
+class Expander:
+    """Finds glossary concepts in an analysed query (longest phrase first) and returns their terms."""
+
+    def __init__(self, entries):
+        self.concepts = []
+        self.phrases = {}
+        for en, ja in entries:
+            terms = []
+            keys = []
+            for variant in (*en, *ja):
+                tokens = list(tokenize(variant))
+                keys.append(tuple(token.terms[0] for token in tokens))
+                terms.extend(term for token in tokens for term in token.terms)
+            concept = Concept(tuple(en), tuple(ja), tuple(dict.fromkeys(terms)))
+            self.concepts.append(concept)
+            for key in keys:
+                if key:
+                    self.phrases.setdefault(key, []).append(concept)
+        self.longest = max((len(key) for key in self.phrases), default=0)
+
+    def match(self, heads):
+        """The concepts named in a sequence of head terms, each phrase matched once, longest first."""
+        found = []
+        position = 0
+        while position < len(heads):
+            for length in range(min(self.longest, len(heads) - position), 0, -1):
+                concepts = self.phrases.get(tuple(heads[position : position + length]))
+                if concepts:
+                    found.extend(c for c in concepts if c not in found)
+                    position += length
+                    break
+            else:
+                position += 1
+        return found
+
+
+_cache = {"expander": None, "version": None, "checked": 0.0}
+
+
+def expander():
+    """The expander for the glossary in the database, rebuilt when an entry changes."""
+    from .models import GlossaryEntry
+
+    now = time.monotonic()
+    if _cache["expander"] is None or now - _cache["checked"] > RECHECK_SECONDS:
+        version = tuple(GlossaryEntry.objects.aggregate(n=Count("pk"), latest=Max("updated_at")).values())
+        if version != _cache["version"]:
+            entries = [(entry.english, entry.japanese) for entry in GlossaryEntry.objects.all()]
+            _cache.update(expander=Expander(entries), version=version)
+        _cache["checked"] = now
+    return _cache["expander"]
+
+
+def forget():
+    """Make the next search reread the glossary (tests and loaders change it under our feet)."""
+    _cache.update(expander=None, version=None, checked=0.0)

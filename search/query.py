@@ -1,0 +1,138 @@
+"""What a search asks for: parameters checked once for the page and the API, and the terms to look up."""
+
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from practices.models import Organisation, Scheme, Topic
+from practices.vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country, Language
+
+from . import glossary
+from .analysis import JAPANESE_RUN, tokenize
+
+MAX_QUERY_LENGTH = 500
+MAX_PAGE = 1000
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+SORTS = ("relevance", "date")
+# Filter parameter → where its allowed values come from.
+FILTERS = {
+    "topic": lambda values: Topic.objects.filter(slug__in=values).values_list("slug", flat=True),
+    "scheme": lambda values: Scheme.objects.filter(slug__in=values).values_list("slug", flat=True),
+    "country": lambda values: [v for v in values if v in Country.values],
+    "audience": lambda values: [v for v in values if v in Audience.values],
+    "age": lambda values: [v for v in values if v in AgeGroup.values],
+    "language": lambda values: [v for v in values if v in Language.values],
+    "organisation": lambda values: Organisation.objects.filter(slug__in=values).values_list("slug", flat=True),
+}
+FACETS = ("topic", "scheme", "country", "audience", "age", "language")
+
+
+class BadRequest(ValueError):
+    """A parameter the search cannot take; the message says which and why."""
+
+
+def _integer(params, name, default, low, high):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise BadRequest(_("%(name)s must be a whole number.") % {"name": name}) from None
+    if not low <= value <= high:
+        raise BadRequest(
+            _("%(name)s must be between %(low)d and %(high)d.") % {"name": name, "low": low, "high": high}
+        )
+    return value
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    lang: str = "en"
+    filters: dict = field(default_factory=dict)
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    sort: str = "relevance"
+
+    @classmethod
+    def from_params(cls, params, lang=None):
+        """Check a QueryDict of parameters; raise BadRequest with a message on the first problem."""
+        q = params.get("q", "") or ""
+        if len(q) > MAX_QUERY_LENGTH:
+            raise BadRequest(_("The query is too long: at most %(max)d characters.") % {"max": MAX_QUERY_LENGTH})
+        if "\x00" in q:
+            raise BadRequest(_("The query contains a character that is not allowed."))
+        lang = params.get("lang") or lang or "en"
+        if lang not in LANGUAGE_CODES:
+            raise BadRequest(_("lang must be one of: %(choices)s.") % {"choices": ", ".join(LANGUAGE_CODES)})
+        filters = {}
+        for name, allowed in FILTERS.items():
+            values = list(dict.fromkeys(v for v in params.getlist(name) if v != ""))
+            if not values:
+                continue
+            known = set(allowed(values))
+            unknown = [v for v in values if v not in known]
+            if unknown:
+                raise BadRequest(
+                    _("Unknown %(name)s: %(values)s.") % {"name": name, "values": ", ".join(unknown[:5])}
+                )
+            filters[name] = values
+        sort = params.get("sort") or "relevance"
+        if sort not in SORTS:
+            raise BadRequest(_("sort must be one of: %(choices)s.") % {"choices": ", ".join(SORTS)})
+        return cls(
+            q=q.strip(),
+            lang=lang,
+            filters=filters,
+            page=_integer(params, "page", 1, 1, MAX_PAGE),
+            page_size=_integer(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+            sort=sort if q.strip() else "date",
+        )
+
+    @property
+    def start(self):
+        return (self.page - 1) * self.page_size
+
+
+@dataclass
+class Query:
+    """The terms to look up for a query text: its own, and those of the glossary concepts it names."""
+
+    text: str
+    terms: list
+    own_terms: list
+    concepts: list
+    japanese_runs: list
+
+    @classmethod
+    def parse(cls, text):
+        tokens = list(tokenize(text))
+        own = list(dict.fromkeys(term for token in tokens for term in token.terms))
+        concepts = glossary.expander().match([token.terms[0] for token in tokens])
+        expanded = [term for concept in concepts for term in concept.terms]
+        return cls(
+            text=text,
+            terms=list(dict.fromkeys(own + expanded)),
+            own_terms=own,
+            concepts=concepts,
+            japanese_runs=JAPANESE_RUN.findall(text),
+        )
+
+
+def highlight(text, terms):
+    """The text, escaped, with the words that match any of the terms marked."""
+    if not text:
+        return ""
+    wanted = set(terms)
+    parts, position = [], 0
+    for token in tokenize(text):
+        if wanted.intersection(token.terms):
+            parts.append(escape(text[position : token.start]))
+            parts.append(f"<mark>{escape(text[token.start : token.end])}</mark>")
+            position = token.end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))

@@ -1,0 +1,121 @@
+"""The search page, and the filtered listings the practice pages share with it."""
+
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from practices.models import Organisation, Scheme, Topic
+from practices.vocabulary import AgeGroup, Audience, Country, Language, other_language
+
+from . import engine
+from .api import practice_results
+from .query import FACETS, BadRequest, Query, SearchRequest
+
+FACET_TITLES = {
+    "topic": _("Topic"),
+    "scheme": _("Voluntary scheme"),
+    "country": _("Country"),
+    "audience": _("Audience"),
+    "age": _("Age group"),
+    "language": _("Written in"),
+}
+
+
+def _labels(lang):
+    return {
+        "topic": {t.slug: t.name_in(lang) for t in Topic.objects.all()},
+        "scheme": {s.slug: s.name_in(lang) for s in Scheme.objects.all()},
+        "country": dict(Country.choices),
+        "audience": dict(Audience.choices),
+        "age": dict(AgeGroup.choices),
+        "language": dict(Language.choices),
+    }
+
+
+def _link(params, **changes):
+    query = params.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    return "?" + query.urlencode()
+
+
+def search_context(request, fixed=None):
+    """Run the search the request's parameters ask for; return (template context, HTTP status)."""
+    lang = get_language()
+    # Links keep what the reader chose; the language is in the path, fixed filters in the page.
+    params = request.GET.copy()
+    for name in ("lang", *(fixed or {})):
+        params.pop(name, None)
+    search_params = params.copy()
+    search_params.setlist("lang", [lang])
+    for name, values in (fixed or {}).items():
+        search_params.setlist(name, values)
+    context = {"q": params.get("q", ""), "fixed": fixed or {}, "facet_titles": FACET_TITLES}
+    try:
+        search_request = SearchRequest.from_params(search_params)
+    except BadRequest as problem:
+        context.update(error=str(problem), results=[], count=0, facet_groups=[])
+        return context, 400
+    query = Query.parse(search_request.q)
+    outcome = engine.run(search_request, query)
+    labels = _labels(lang)
+    facet_groups = []
+    for facet in FACETS:
+        if facet in (fixed or {}):
+            continue
+        selected = search_request.filters.get(facet, [])
+        options = [
+            {"value": value, "label": labels[facet].get(value, value), "count": n, "selected": value in selected}
+            for value, n in sorted(outcome.facets.get(facet, {}).items(), key=lambda item: (-item[1], item[0]))
+        ]
+        options += [
+            {"value": value, "label": labels[facet].get(value, value), "count": 0, "selected": True}
+            for value in selected
+            if value not in outcome.facets.get(facet, {})
+        ]
+        if options:
+            facet_groups.append({"name": facet, "title": FACET_TITLES[facet], "options": options})
+    last_page = max(1, -(-outcome.count // search_request.page_size))
+    active_filters = [
+        {
+            "label": f"{FACET_TITLES.get(facet, facet)}: {labels.get(facet, {}).get(value, value)}",
+            "remove_url": _link(params, **{facet: [v for v in values if v != value]}),
+        }
+        for facet, values in search_request.filters.items()
+        if facet not in (fixed or {})
+        for value in values
+    ]
+    other = other_language(lang)
+    suggestions = [
+        {"term": term, "lang": other}
+        for concept in query.concepts
+        for term in (concept.japanese if other == "ja" else concept.english)[:1]
+    ]
+    context.update(
+        search_request=search_request,
+        query=query,
+        results=practice_results(outcome, search_request, query),
+        count=outcome.count,
+        backend=outcome.backend,
+        degraded=outcome.degraded,
+        facet_groups=facet_groups,
+        active_filters=active_filters,
+        suggestions=suggestions,
+        sort_links={sort: _link(params, sort=sort) for sort in ("relevance", "date")},
+        previous_url=_link(params, page=str(search_request.page - 1)) if search_request.page > 1 else None,
+        next_url=_link(params, page=str(search_request.page + 1)) if search_request.page < last_page else None,
+        last_page=last_page,
+    )
+    return context, 200
+
+
+def search(request):
+    context, status = search_context(request)
+    return render(request, "search/search.html", context, status=status)
+
+
+def listing_context(request, fixed=None):
+    context, status = search_context(request, fixed)
+    context["status"] = status
+    return context

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
@@ -19,13 +20,16 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from practices.models import PracticePage, Topic
+        from search.api import card
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_practices"] = (
+        latest = (
             PracticePage.objects.live()
             .select_related("organisation")
+            .prefetch_related("topics", "schemes")
             .order_by("-first_published_at", "-pk")[:6]
         )
+        context["latest_results"] = [card(page, get_language()) for page in latest]
         context["topics"] = Topic.objects.all()
         context["practice_index"] = self.get_children().live().first()
         return context

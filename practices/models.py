@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import get_language
@@ -147,55 +148,114 @@ class Organisation(BilingualNameMixin, index.Indexed, models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.ensure_page()
 
-class PracticeIndexPage(RoutablePageMixin, Page):
-    """The listing of practices, with a page per topic, scheme and organisation."""
+    def ensure_page(self):
+        """Create the organisation's page under the practice listing, or keep its titles in step."""
+        titles = {f"title_{code}": getattr(self, f"name_{code}") for code in LANGUAGE_CODES}
+        page = OrganisationPage.objects.filter(organisation=self).first()
+        if page is None:
+            listing = PracticeIndexPage.objects.first()
+            if listing is None:
+                return None
+            page = listing.add_child(instance=OrganisationPage(organisation=self, slug=self.slug, **titles))
+            page.save_revision().publish()
+        elif any(getattr(page, name) != value for name, value in titles.items()):
+            for name, value in titles.items():
+                setattr(page, name, value)
+            page.save_revision().publish()
+        return page
+
+
+class OwnLanguageCleanMixin:
+    """Clean a page in the language of its own title.
+
+    Wagtail cleans the plain `title`, which modeltranslation reads with fallback and writes in the
+    active language: with the interface in English, a Japanese-only page would get its Japanese
+    title copied into title_en. Cleaning in the page's own first language writes it back to itself.
+    """
+
+    def _own_language(self):
+        return translation.override("en" if self.title_en else "ja")
+
+    def full_clean(self, *args, **kwargs):
+        with self._own_language():
+            super().full_clean(*args, **kwargs)
+
+    def minimal_clean(self):
+        with self._own_language():
+            super().minimal_clean()
+
+
+class ListingMixin:
+    """Pages that list practices through the search engine, with the listing's filters."""
+
+    def render_listing(self, request, fixed=None, template=None, **extra):
+        from search.views import listing_context
+
+        context = {**self.get_context(request), **listing_context(request, fixed), **extra}
+        return TemplateResponse(request, template or self.get_template(request), context, status=context["status"])
+
+
+class PracticeIndexPage(ListingMixin, RoutablePageMixin, Page):
+    """The listing of practices, with a page per topic and per voluntary scheme."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["portal.HomePage"]
-    subpage_types = ["practices.PracticePage"]
+    subpage_types = ["practices.OrganisationPage", "practices.PracticePage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("practice listing")
 
-    def listing(self, request, fixed=None, template=None, **extra):
-        from search.views import listing_context
-
-        context = listing_context(request, fixed)
-        response = self.render(request, context_overrides={**context, **extra}, template=template)
-        response.status_code = context["status"]
-        return response
-
     @path("")
     def index(self, request):
-        return self.listing(request)
+        return self.render_listing(request)
 
     @path("topics/<slug:slug>/")
     def topic(self, request, slug):
         subject = get_object_or_404(Topic, slug=slug)
-        return self.listing(
+        return self.render_listing(
             request, {"topic": [slug]}, "practices/subject_page.html", subject=subject, subject_kind="topic"
         )
 
     @path("schemes/<slug:slug>/")
     def scheme(self, request, slug):
         subject = get_object_or_404(Scheme, slug=slug)
-        return self.listing(
+        return self.render_listing(
             request, {"scheme": [slug]}, "practices/subject_page.html", subject=subject, subject_kind="scheme"
         )
 
-    @path("organisations/<slug:slug>/")
-    def organisation(self, request, slug):
-        subject = get_object_or_404(Organisation, slug=slug)
-        return self.listing(
-            request, {"organisation": [slug]}, "practices/subject_page.html", subject=subject, subject_kind="organisation"
+
+class OrganisationPage(OwnLanguageCleanMixin, ListingMixin, Page):
+    """An organisation's page and the folder of its practices: its editors' permissions are granted here."""
+
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="page"
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("organisation")]
+    parent_page_types = ["practices.PracticeIndexPage"]
+    subpage_types = ["practices.PracticePage"]
+
+    class Meta:
+        verbose_name = _("organisation page")
+
+    def serve(self, request, *args, **kwargs):
+        return self.render_listing(
+            request,
+            {"organisation": [self.organisation.slug]},
+            "practices/subject_page.html",
+            subject=self.organisation,
+            subject_kind="organisation",
         )
 
 
-class PracticePage(Page):
+class PracticePage(OwnLanguageCleanMixin, Page):
     summary = models.TextField(_("summary"), blank=True)
     body = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
     objectives = RichTextField(_("objectives"), blank=True, features=RICH_TEXT_FEATURES)
@@ -248,7 +308,6 @@ class PracticePage(Page):
         FieldPanel("transfer"),
         MultiFieldPanel(
             [
-                FieldPanel("organisation"),
                 FieldPanel("countries"),
                 FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("schemes", widget=forms.CheckboxSelectMultiple),
@@ -281,7 +340,7 @@ class PracticePage(Page):
         *[index.FilterField(f"facet_{name}") for name in ("topic", "scheme", "country", "audience", "age", "language")],
     ]
 
-    parent_page_types = ["practices.PracticeIndexPage"]
+    parent_page_types = ["practices.OrganisationPage", "practices.PracticeIndexPage"]
     subpage_types = []
     index_prefetch = ("organisation", "topics", "schemes")
 
@@ -297,27 +356,54 @@ class PracticePage(Page):
     def text_in(self, field, lang=None):
         return text_in(self, field, lang or get_language())
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        lang = get_language()
+        headings = {
+            "body": _("Description"),
+            "objectives": _("Objectives"),
+            "outcomes": _("Outcomes and evidence of impact"),
+            "lessons": _("Lessons learned"),
+            "transfer": _("Transferring it to the other region"),
+        }
+        sections = []
+        for field, heading in headings.items():
+            text, text_lang = self.text_in(field, lang)
+            if text:
+                sections.append({"heading": heading, "html": text, "lang": text_lang})
+        title, title_lang = self.text_in("title", lang)
+        summary, summary_lang = self.text_in("summary", lang)
+        context.update(
+            display_title=title,
+            title_lang=title_lang,
+            summary=summary,
+            summary_lang=summary_lang,
+            sections=sections,
+            missing_language=lang not in self.languages,
+            image_alt=self.text_in("image_alt", lang)[0],
+            countries=[Country(code).label for code in self.countries],
+            audiences=[Audience(code).label for code in self.audiences],
+            age_groups=[AgeGroup(code).label for code in self.age_groups],
+            listing=self.get_ancestors().type(PracticeIndexPage).first(),
+        )
+        return context
+
     @property
     def status(self):
         return "ended" if self.ended and self.ended <= timezone.localdate() else "ongoing"
 
-    # Wagtail cleans the plain `title`, which modeltranslation reads with fallback and writes in
-    # the active language: in English, a Japanese-only practice would get its Japanese title as
-    # title_en. Cleaning in the practice's own first language writes each title back to itself.
-    def _own_language(self):
-        return translation.override("en" if self.title_en else "ja")
-
-    def full_clean(self, *args, **kwargs):
-        with self._own_language():
-            super().full_clean(*args, **kwargs)
-
-    def minimal_clean(self):
-        with self._own_language():
-            super().minimal_clean()
+    def save(self, *args, **kwargs):
+        # A practice belongs to the organisation whose page it sits under.
+        if self.path and self.depth > 1:
+            parent = self.get_parent().specific
+            self.organisation_id = getattr(parent, "organisation_id", None)
+        return super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
         errors = {}
+        if PracticePage.objects.filter(slug=self.slug).exclude(pk=self.pk).exists():
+            errors["slug"] = _("Another practice already uses this slug.")
         if not self.languages:
             errors["summary_en"] = _(
                 "Write the title and summary in at least one language (English or Japanese)."

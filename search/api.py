@@ -1,7 +1,6 @@
 """The JSON search API (CONTRACT §4) and title autocomplete."""
 
 from django.http import JsonResponse
-from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
@@ -11,43 +10,43 @@ from . import engine
 from .query import BadRequest, Query, SearchRequest, highlight
 
 
+def card(page, lang, terms=(), score=0.0):
+    """A practice as result lists show it, in the reader's language where it exists."""
+    title, title_lang = page.text_in("title", lang)
+    summary, summary_lang = page.text_in("summary", lang)
+    with translation.override(lang):
+        url = page.get_url()
+    organisation = page.organisation
+    return {
+        "id": page.pk,
+        "slug": page.slug,
+        "url": url,
+        "title": title,
+        "title_lang": title_lang,
+        "summary": summary,
+        "summary_lang": summary_lang,
+        "snippet": highlight(summary, terms),
+        "languages": page.languages,
+        "organisation": {"slug": organisation.slug, "name": organisation.name_in(lang)} if organisation else None,
+        "countries": list(page.countries),
+        "topics": [topic.slug for topic in page.topics.all()],
+        "schemes": [scheme.slug for scheme in page.schemes.all()],
+        "score": round(float(score), 4),
+    }
+
+
 def practice_results(outcome, search_request, query):
-    """The hits of an outcome as the API and the search page show them, in the reader's language."""
-    lang = search_request.lang
+    """The hits of an outcome in order; a hit unpublished since the engine indexed it is left out."""
     pages = (
-        PracticePage.objects.filter(pk__in=[pk for pk, _score in outcome.hits])
+        PracticePage.objects.live()
+        .filter(pk__in=[pk for pk, _score in outcome.hits])
         .select_related("organisation")
         .prefetch_related("topics", "schemes")
         .in_bulk()
     )
-    results = []
-    for pk, score in outcome.hits:
-        page = pages.get(pk)
-        if page is None:  # unpublished or deleted since the engine indexed it
-            continue
-        title, title_lang = page.text_in("title", lang)
-        summary, summary_lang = page.text_in("summary", lang)
-        with translation.override(lang):
-            url = reverse("wagtail_serve", args=[page.url_path.split("/", 2)[-1]])
-        results.append(
-            {
-                "id": page.pk,
-                "slug": page.slug,
-                "url": url,
-                "title": title,
-                "title_lang": title_lang,
-                "summary": summary,
-                "summary_lang": summary_lang,
-                "snippet": highlight(summary, query.terms),
-                "languages": page.languages,
-                "organisation": {"slug": page.organisation.slug, "name": page.organisation.name_in(lang)},
-                "countries": list(page.countries),
-                "topics": [topic.slug for topic in page.topics.all()],
-                "schemes": [scheme.slug for scheme in page.schemes.all()],
-                "score": round(float(score), 4),
-            }
-        )
-    return results
+    return [
+        card(pages[pk], search_request.lang, query.terms, score) for pk, score in outcome.hits if pk in pages
+    ]
 
 
 def error(message, status=400):

@@ -40,21 +40,18 @@ def read_file(path=DATA_FILE):
 
 
 def load_file(path=DATA_FILE):
-    """Add the file's entries to the database; an entry whose preferred English term exists is updated."""
+    """Add the file's concepts that the database lacks (by preferred English term); return how many."""
     from .models import GlossaryEntry
 
-    existing = {entry.english[0]: entry for entry in GlossaryEntry.objects.all() if entry.english}
-    created = updated = 0
-    for en, ja, note in read_file(path):
-        entry = existing.get(en[0]) or GlossaryEntry()
-        values = {"terms_en": "\n".join(en), "terms_ja": "\n".join(ja), "note": note}
-        if entry.pk and all(getattr(entry, key) == value for key, value in values.items()):
-            continue
-        for key, value in values.items():
-            setattr(entry, key, value)
-        created, updated = (created + 1, updated) if entry.pk is None else (created, updated + 1)
-        entry.save()
-    return created, updated
+    known = {entry.english[0] for entry in GlossaryEntry.objects.all() if entry.english}
+    new = [
+        GlossaryEntry(terms_en="\n".join(en), terms_ja="\n".join(ja), note=note)
+        for en, ja, note in read_file(path)
+        if en[0] not in known
+    ]
+    GlossaryEntry.objects.bulk_create(new)
+    forget()
+    return len(new)
 
 
 @dataclass(frozen=True)

@@ -251,13 +251,17 @@ class Importer:
         if page is not None and self._same(page, values, topics, schemes):
             self.unchanged += 1
             return
+        parent = values["organisation"].page if values["organisation"] else self.listing
         if page is None:
             page = PracticePage(slug=data["slug"], live=False, **values)
             page.topics.set(topics)
             page.schemes.set(schemes)
-            self.listing.add_child(instance=page)
+            parent.add_child(instance=page)
             self.created += 1
         else:
+            if page.get_parent().pk != parent.pk:
+                page.move(parent, pos="last-child")
+                page.refresh_from_db()
             for name, value in values.items():
                 setattr(page, name, value)
             page.topics.set(topics)
@@ -271,8 +275,8 @@ class Importer:
     def _same(page, values, topics, schemes):
         return (
             all(getattr(page, name) == value for name, value in values.items())
-            and list(page.topics.all()) == topics
-            and list(page.schemes.all()) == schemes
+            and set(page.topics.all()) == set(topics)
+            and set(page.schemes.all()) == set(schemes)
         )
 
 

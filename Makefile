@@ -1,0 +1,53 @@
+# Two commands matter (README "Quick start"): `make run` and `make test`.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test setup check messages elasticsearch elasticsearch-stop quality benchmark clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s); set PYTHON=python3.11" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,production]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+setup: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py update_index
+
+run: setup
+	@echo "Serving http://127.0.0.1:$(PORT)/  (demo accounts above; admin at /admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+check: $(STAMP)
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=portal.settings.production DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-value-0123456789 \
+		DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+test: check
+	tests/run.sh
+
+messages: $(STAMP)
+	cd portal && ../$(PY) ../manage.py makemessages -l ja --no-location --no-obsolete -i "static/*" --settings=portal.settings.dev
+	$(PY) manage.py compilemessages -l ja
+
+elasticsearch:
+	search/elasticsearch.sh start
+
+elasticsearch-stop:
+	search/elasticsearch.sh stop
+
+quality: $(STAMP)
+	$(PY) manage.py search_quality
+
+benchmark: $(STAMP)
+	$(PY) manage.py search_benchmark
+
+clean:
+	rm -rf var/portal.sqlite3 var/static

@@ -1,0 +1,52 @@
+"""Loaders for the vocabulary files in practices/data/ (docs/data-formats.md)."""
+
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from .models import Scheme, Topic
+from .vocabulary import LANGUAGE_CODES
+
+DATA = Path(__file__).parent / "data"
+TOPICS_FILE = DATA / "topics.yaml"
+SCHEMES_FILE = DATA / "schemes.yaml"
+DEMO_PRACTICES_FILE = DATA / "demo_practices.jsonl"
+
+
+def _bilingual(item, key):
+    return {f"{key}_{code}": (item.get(key) or {}).get(code) or "" for code in LANGUAGE_CODES}
+
+
+def _load(model, path, fields):
+    """Create the entries that do not exist yet; entries moderators already have are left as they are."""
+    created = 0
+    for item in yaml.safe_load(Path(path).read_text(encoding="utf-8")):
+        if model.objects.filter(slug=item["slug"]).exists():
+            continue
+        obj = model(slug=item["slug"], **fields(item))
+        obj.full_clean()
+        obj.save()
+        created += 1
+    return created
+
+
+@transaction.atomic
+def load_topics(path=TOPICS_FILE):
+    return _load(Topic, path, lambda item: {**_bilingual(item, "name"), **_bilingual(item, "description")})
+
+
+@transaction.atomic
+def load_schemes(path=SCHEMES_FILE):
+    def fields(item):
+        return {
+            **_bilingual(item, "name"),
+            **_bilingual(item, "operator"),
+            **_bilingual(item, "description"),
+            "region": item.get("region") or "global",
+            "started": item.get("started"),
+            "ended": item.get("ended"),
+            "url": item.get("url") or "",
+        }
+
+    return _load(Scheme, path, fields)

@@ -36,6 +36,8 @@ def index_objects(model, objs):
     for name, backend in get_search_backends_with_name(with_auto_update=True):
         try:
             backend.add_bulk(model, objs)
+            # Imported practices are searchable at once, not after the next periodic refresh.
+            backend.refresh_indexes()
         except ENGINE_ERRORS:
             # The Elasticsearch backend has remembered them for `sync_search_index`.
             logger.warning("Search backend %r is unavailable; %d objects wait for it", name, len(objs))

@@ -221,14 +221,17 @@ es_version_at_port() {
     curl -fsS --max-time 5 "$ES_URL/_cat/nodes?h=version" 2>/dev/null | head -n 1 | tr -d '[:space:]'
 }
 
-show_logs() {
+# Show the last 40 lines of the first of the given logs that has any.
+show_log() {
     local f
-    for f in "$LOGDIR/launcher.log" "$LOGDIR/elasticsearch.log"; do
+    for f in "$@"; do
         if [[ -s $f ]]; then
             say "last 40 lines of $f:"
             tail -n 40 "$f" >&2
+            return 0
         fi
     done
+    say "no log was written (looked for: $*)"
 }
 
 # Send SIGTERM and wait up to $2 seconds, then SIGKILL.
@@ -268,7 +271,7 @@ cmd_start() {
     lock "instance-$ES_PORT"
     local pid started=false start_time=$SECONDS
     if pid=$(running_pid); then
-        say "our Elasticsearch (pid $pid) runs on port $ES_PORT but is not healthy yet; waiting"
+        say "our Elasticsearch (pid $pid) already runs on port $ES_PORT; waiting until it is healthy"
     else
         if port_in_use; then
             die "port $ES_PORT on 127.0.0.1 is taken by something that is not a healthy Elasticsearch; choose another ES_PORT"
@@ -281,6 +284,11 @@ cmd_start() {
         if [[ ! -f $INSTANCE/config/elasticsearch.yml ]]; then
             rm -rf "$INSTANCE/config"
             cp -R "$ES_HOME/config" "$INSTANCE/config"
+        fi
+
+        # Keep the previous run's log aside, so a failure shows this run's lines only.
+        if [[ -f $LOGDIR/elasticsearch.log ]]; then
+            mv -f "$LOGDIR/elasticsearch.log" "$LOGDIR/elasticsearch.previous.log"
         fi
 
         local -a as_user=()
@@ -325,7 +333,7 @@ cmd_start() {
         started=true
         if ((rc != 0)); then
             say "the launcher exited with status $rc"
-            show_logs
+            show_log "$LOGDIR/launcher.log" "$LOGDIR/elasticsearch.log"
             pid=$(running_pid) && terminate "$pid" 30
             rm -f "$PIDFILE"
             exit 1
@@ -340,12 +348,12 @@ cmd_start() {
         fi
         if ! running_pid >/dev/null; then
             say "Elasticsearch exited during start-up"
-            show_logs
+            show_log "$LOGDIR/elasticsearch.log" "$LOGDIR/launcher.log"
             exit 1
         fi
         if ((SECONDS - start_time >= ES_START_TIMEOUT)); then
             say "Elasticsearch did not become healthy within ${ES_START_TIMEOUT}s"
-            show_logs
+            show_log "$LOGDIR/elasticsearch.log" "$LOGDIR/launcher.log"
             if $started && pid=$(running_pid); then
                 terminate "$pid" 30
                 rm -f "$PIDFILE"

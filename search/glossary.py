@@ -1,6 +1,7 @@
 """The bilingual glossary: loading it from its data file, and expanding queries across languages."""
 
 import time
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,10 +109,16 @@ def expander():
     if _cache["expander"] is None or now - _cache["checked"] > RECHECK_SECONDS:
         version = tuple(GlossaryEntry.objects.aggregate(n=Count("pk"), latest=Max("updated_at")).values())
         if version != _cache["version"]:
-            entries = [(entry.english, entry.japanese) for entry in GlossaryEntry.objects.all()]
-            _cache.update(expander=Expander(entries), version=version)
+            entries = tuple((tuple(entry.english), tuple(entry.japanese)) for entry in GlossaryEntry.objects.all())
+            _cache.update(expander=_build(entries), version=version)
         _cache["checked"] = now
     return _cache["expander"]
+
+
+@lru_cache(maxsize=4)
+def _build(entries):
+    # Analysing every term takes about a second; the same entries always give the same expander.
+    return Expander(entries)
 
 
 def forget():

@@ -9,7 +9,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import Stemmer
@@ -137,6 +137,7 @@ def terms(text):
     return [term for token in tokenize(text) for term in token.terms]
 
 
+@lru_cache(maxsize=2048)
 def analyse(text):
     """The text as the index stores it: its terms joined by spaces."""
     return " ".join(terms(text))

@@ -1,12 +1,13 @@
 """Wagtail's search backends as this portal configures them.
 
-The database backend (SQLite FTS5 or PostgreSQL) also keeps each practice's facet values
-beside its index entry. The Elasticsearch backend indexes the terms our own analysis produced
+The database backend (SQLite FTS5 or PostgreSQL) also keeps each practice's analysed text
+(search/fulltext.py) and facet values beside its own index entries. The Elasticsearch backend indexes the terms our own analysis produced
 (whitespace analyzer), swaps aliases atomically on rebuild, and remembers the changes it could
 not send while the engine was down.
 """
 
 import logging
+import threading
 from contextlib import contextmanager
 from functools import cache
 
@@ -21,14 +22,23 @@ from modelsearch.backends.elasticsearch8 import (
 )
 from modelsearch.backends import get_search_backends_with_name
 from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebuilder
+from modelsearch.index import insert_or_update_object
+from wagtail.signal_handlers import (
+    connect_reference_index_signal_handlers_for_model,
+    disconnect_reference_index_signal_handlers_for_model,
+)
 from modelsearch.signal_handlers import post_save_signal_handler
 
-from .models import FacetValue, PendingIndexUpdate
+from .models import FacetValue, PendingIndexUpdate, PracticeText
 
 logger = logging.getLogger(__name__)
 
 FACETS = ("topic", "scheme", "country", "audience", "age", "language")
 ENGINE_ERRORS = (ApiError, TransportError)
+
+
+INDEX_CHUNK = 500
+_deferred = threading.local()
 
 
 def index_objects(model, objs):
@@ -43,6 +53,19 @@ def index_objects(model, objs):
             logger.warning("Search backend %r is unavailable; %d objects wait for it", name, len(objs))
 
 
+def reindex(sender, instance, **kwargs):
+    """Index a page again once Wagtail has published or unpublished it.
+
+    modelsearch indexes a page from its post_save signal, which fires before the page's
+    ParentalManyToMany fields (topics, schemes) are saved; by now they are.
+    """
+    deferred = getattr(_deferred, "pks", None)
+    if deferred is not None and isinstance(instance, deferred[0]):
+        deferred[1].add(instance.pk)
+    else:
+        insert_or_update_object(instance)
+
+
 @contextmanager
 def bulk_indexing(model):
     """Within the block, saved objects of the model are indexed once, in bulk, at its end (imports)."""
@@ -53,46 +76,83 @@ def bulk_indexing(model):
 
     post_save.disconnect(post_save_signal_handler, sender=model)
     post_save.connect(collect, sender=model, weak=False)
+    _deferred.pks = (model, saved)
     try:
         yield
     finally:
+        _deferred.pks = None
         post_save.disconnect(collect, sender=model)
         post_save.connect(post_save_signal_handler, sender=model)
-    objs = list(model.get_indexed_objects().filter(pk__in=saved).prefetch_related(*getattr(model, "index_prefetch", ())))
-    if objs:
-        index_objects(model, objs)
+    pks = sorted(saved)
+    for start in range(0, len(pks), INDEX_CHUNK):
+        chunk = pks[start : start + INDEX_CHUNK]
+        objs = list(model.get_indexed_objects().filter(pk__in=chunk).prefetch_related(*getattr(model, "index_prefetch", ())))
+        if objs:
+            index_objects(model, objs)
+
+
+@contextmanager
+def without_reference_index(model):
+    """Skip Wagtail's reference index for the model within the block (bulk imports).
+
+    It records which objects a page links to (shown as "usage" in the admin); imported
+    practices link only to their topics, schemes and organisation, and
+    `manage.py rebuild_references_index` fills it in afterwards.
+    """
+    disconnect_reference_index_signal_handlers_for_model(model)
+    try:
+        yield
+    finally:
+        connect_reference_index_signal_handlers_for_model(model)
 
 
 def _practices(objs):
     return [obj for obj in objs if hasattr(obj, "facet_topic")]
 
 
-def sync_facets(objs):
+def sync_practices(objs):
+    """Write the practices' analysed text and facet values for the database engine."""
     pages = _practices(objs)
     if not pages:
         return
-    rows = [
+    texts = [
+        PracticeText(
+            page_id=page.pk,
+            title=page.index_title(),
+            summary=page.index_summary(),
+            names=page.index_names(),
+            body=page.index_text(),
+        )
+        for page in pages
+    ]
+    facet_values = [
         FacetValue(page_id=page.pk, facet=facet, value=value)
         for page in pages
         for facet in FACETS
         for value in dict.fromkeys(getattr(page, f"facet_{facet}")())
     ]
+    ids = [page.pk for page in pages]
     with transaction.atomic():
-        FacetValue.objects.filter(page_id__in=[page.pk for page in pages]).delete()
-        FacetValue.objects.bulk_create(rows)
+        PracticeText.objects.filter(page_id__in=ids).delete()
+        PracticeText.objects.bulk_create(texts)
+        FacetValue.objects.filter(page_id__in=ids).delete()
+        FacetValue.objects.bulk_create(facet_values)
 
 
-class FacetSyncMixin:
+class PracticeIndexMixin:
+    """Keeps the practice text and facet tables beside modelsearch's own index entries."""
+
     def add(self, obj):
         super().add(obj)
-        sync_facets([obj])
+        sync_practices([obj])
 
     def add_bulk(self, model, obj_list):
         super().add_bulk(model, obj_list)
-        sync_facets(obj_list)
+        sync_practices(obj_list)
 
     def delete(self, obj):
         super().delete(obj)
+        PracticeText.objects.filter(page_id=obj.pk).delete()
         FacetValue.objects.filter(page_id=obj.pk).delete()
 
 
@@ -102,7 +162,7 @@ def _database_backend_class(vendor):
         from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend as base
     else:
         from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend as base
-    return type(f"Practice{base.__name__}", (FacetSyncMixin, base), {})
+    return type(f"Practice{base.__name__}", (PracticeIndexMixin, base), {})
 
 
 def DatabaseSearchBackend(params):

@@ -72,8 +72,9 @@ need() {
 # Take an exclusive lock (file descriptor 9) so that concurrent invocations, e.g. from a
 # parallel make, neither download twice nor start two instances on one port.
 lock() {
-    mkdir -p "$LOCKDIR"
-    exec 9>"$LOCKDIR/$1.lock"
+    mkdir -p "$LOCKDIR" 2>/dev/null || die "cannot create $LOCKDIR; set ES_CACHE to a writable directory"
+    { exec 9>"$LOCKDIR/$1.lock"; } 2>/dev/null ||
+        die "cannot write $LOCKDIR/$1.lock (is the cache another user's? set ES_CACHE)"
     flock -w 600 9 || die "could not get the lock $LOCKDIR/$1.lock"
 }
 
@@ -237,7 +238,10 @@ show_log() {
 # Send SIGTERM and wait up to $2 seconds, then SIGKILL.
 terminate() {
     local pid=$1 grace=${2:-60} i
-    kill "$pid" 2>/dev/null || return 0
+    if ! kill "$pid" 2>/dev/null; then
+        kill -0 "$pid" 2>/dev/null || return 0 # it had already gone
+        die "cannot signal pid $pid (started by another user? try as root)"
+    fi
     for ((i = 0; i < grace * 2; i++)); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.5

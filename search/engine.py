@@ -10,12 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F
+from django.db import connection
+from django.db.models import F
 from modelsearch.backends import get_search_backend
-from modelsearch.query import PlainText
 
 from practices.models import Organisation, PracticePage
 
+from . import fulltext
 from .analysis import fold_latin, tokenize
 from .backends import ENGINE_ERRORS, FACETS
 from .models import FacetValue, PendingIndexUpdate
@@ -42,52 +43,74 @@ def _date_order():
 
 
 class DatabaseEngine:
+    """SQLite FTS5 or PostgreSQL full-text search over the practice text table (search/fulltext.py)."""
+
     def __init__(self):
-        self.backend = get_search_backend(database_backend_name())
-        self.name = "postgresql" if "Postgres" in type(self.backend).__name__ else "sqlite"
-
-    def filtered(self, request):
-        queryset = PracticePage.objects.live()
-        for facet, values in request.filters.items():
-            if facet == "organisation":
-                queryset = queryset.filter(organisation__slug__in=values)
-            else:
-                pages = FacetValue.objects.filter(facet=facet, value__in=values).values("page_id")
-                queryset = queryset.filter(pk__in=pages)
-        return queryset
-
-    def run(self, request, query):
-        queryset = self.filtered(request)
-        if query.terms:
-            by_relevance = request.sort == "relevance"
-            results = self.backend.search(
-                PlainText(" ".join(query.terms), operator="or"),
-                queryset if by_relevance else queryset.order_by(*_date_order()),
-                order_by_relevance=by_relevance,
-            ).annotate_score("_score")
-            page = results[request.start : request.start + request.page_size]
-            hits = [(obj.pk, abs(obj._score or 0.0)) for obj in page]
-            count = results.count()
-            matched = results.get_queryset().order_by().values("pk")
-        else:
-            ids = queryset.order_by(*_date_order()).values_list("pk", flat=True)
-            hits = [(pk, 0.0) for pk in ids[request.start : request.start + request.page_size]]
-            count = queryset.count()
-            matched = queryset.values("pk")
-        return Outcome(hits=hits, count=count, facets=self.facet_counts(matched), backend=self.name)
+        self.name = "postgresql" if connection.vendor == "postgresql" else "sqlite"
 
     @staticmethod
-    def facet_counts(matched):
-        counts = {facet: {} for facet in FACETS}
-        rows = (
-            FacetValue.objects.filter(page_id__in=matched)
-            .values_list("facet", "value")
-            .annotate(n=Count("id"))
-            .order_by("facet", "-n", "value")
-        )
-        for facet, value, n in rows:
-            counts[facet][value] = n
-        return counts
+    def _candidates(request, matches=None):
+        """SQL for live practices passing the filters (and matching, if given), and its params.
+
+        Rows are (page_id, score, started, first_published_at). Joins rather than IN-subqueries,
+        and a materialised match set: SQLite otherwise recomputes bm25() for every comparison
+        of the sort, which took seconds at 10,000 practices.
+        """
+        columns = "w.id AS page_id, {score} AS score, pp.started, w.first_published_at"
+        if matches:
+            matches_sql, params = matches
+            sql = (
+                f"WITH matches AS MATERIALIZED ({matches_sql}) SELECT {columns.format(score='m.score')}"
+                " FROM matches m JOIN wagtailcore_page w ON w.id = m.page_id"
+            )
+        else:
+            sql, params = f"SELECT {columns.format(score='0.0')} FROM wagtailcore_page w", []
+        sql += " JOIN practices_practicepage pp ON pp.page_ptr_id = w.id"
+        conditions = ["w.live"]
+        for facet, values in request.filters.items():
+            marks = ", ".join(["%s"] * len(values))
+            if facet == "organisation":
+                conditions.append(f"pp.organisation_id IN (SELECT id FROM practices_organisation WHERE slug IN ({marks}))")
+                params = [*params, *values]
+            else:
+                conditions.append(
+                    "EXISTS (SELECT 1 FROM search_facetvalue f WHERE f.page_id = w.id"
+                    f" AND f.facet = %s AND f.value IN ({marks}))"
+                )
+                params = [*params, facet, *values]
+        return f"{sql} WHERE {' AND '.join(conditions)}", params
+
+    def run(self, request, query):
+        matches = fulltext.matches(connection.vendor, query.terms) if query.terms else None
+        candidates, params = self._candidates(request, matches)
+        if matches and request.sort == "relevance":
+            order = "score DESC, page_id DESC"
+        else:
+            order = "started IS NULL, started DESC, first_published_at DESC, page_id DESC"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT page_id, score FROM ({candidates}) AS c ORDER BY {order}", params)
+            ranked = cursor.fetchall()
+            cursor.execute(
+                f"SELECT f.facet, f.value, COUNT(*) FROM ({candidates}) AS c"
+                " JOIN search_facetvalue f ON f.page_id = c.page_id GROUP BY f.facet, f.value",
+                params,
+            )
+            rows = cursor.fetchall()
+        facets = {facet: {} for facet in FACETS}
+        for facet, value, n in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
+            facets[facet][value] = n
+        hits = ranked[request.start : request.start + request.page_size]
+        return Outcome(hits=hits, count=len(ranked), facets=facets, backend=self.name)
+
+    def autocomplete(self, request, terms):
+        *words, prefix = terms
+        candidates, params = self._candidates(request, fulltext.matches(connection.vendor, words, prefix=prefix))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT page_id FROM ({candidates}) AS c ORDER BY score DESC, page_id DESC LIMIT {AUTOCOMPLETE_LIMIT}",
+                params,
+            )
+            return [row[0] for row in cursor.fetchall()]
 
 
 class ElasticsearchEngine:
@@ -243,8 +266,7 @@ def autocomplete(search_request):
         except ENGINE_ERRORS:
             logger.warning("Elasticsearch failed; completing from the database", exc_info=True)
     if ids is None:
-        backend = get_search_backend(database_backend_name())
-        ids = [page.pk for page in backend.autocomplete(" ".join(terms), queryset)[:AUTOCOMPLETE_LIMIT]]
+        ids = DatabaseEngine().autocomplete(search_request, terms)
     pages = queryset.in_bulk(ids)
     return [
         {"id": pk, "title": pages[pk].text_in("title", search_request.lang)[0], "url": pages[pk].get_url()}

@@ -36,6 +36,21 @@ class GlossaryEntry(index.Indexed, models.Model):
         return self._lines(self.terms_ja)
 
 
+class PracticeText(models.Model):
+    """A practice's analysed text, per field, for the database engine's full-text index.
+
+    SQLite indexes it with an FTS5 table and PostgreSQL with a weighted tsvector (migration
+    0002); both rank title above summary and names, and those above the body, as the
+    Elasticsearch field boosts do.
+    """
+
+    page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    title = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    names = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+
 class FacetValue(models.Model):
     """A practice's value for one facet, kept beside the database search index for filters and counts."""
 

@@ -58,8 +58,9 @@ usage() {
 # Exclusive lock on fd 9, so parallel runs do not init or start one cluster twice.
 lock() {
     command -v flock >/dev/null 2>&1 || die "'flock' (util-linux) is needed but was not found"
-    mkdir -p "$(dirname "$PG_DIR")"
-    exec 9>"$PG_DIR.lock"
+    mkdir -p "$(dirname "$PG_DIR")" 2>/dev/null || die "cannot create $(dirname "$PG_DIR"); set PG_DIR"
+    { exec 9>"$PG_DIR.lock"; } 2>/dev/null ||
+        die "cannot write $PG_DIR.lock (is the directory another user's? set PG_DIR)"
     flock -w 300 9 || die "could not get the lock $PG_DIR.lock"
 }
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The whole suite (`make test`): start the real services the tests need, then run
+#   1. everything but the browser tests on SQLite, with Elasticsearch;
+#   2. the same on PostgreSQL, with Elasticsearch (the production-like run);
+#   3. the browser tests in Debian's Chromium.
+# Under CI=true a service that cannot be started fails the run; elsewhere its tests are skipped
+# with the reason printed. Extra arguments go to every pytest run (e.g. -x, -k api).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+CI=${CI:-false}
+export ES_PORT=${ES_PORT:-9200}
+stop_es=false
+stop_pg=false
+
+unavailable() {
+  if [ "$CI" = true ]; then
+    echo "tests/run.sh: $1 is needed under CI=true but could not be started." >&2
+    exit 1
+  fi
+  echo "tests/run.sh: $1 is unavailable; its tests will be skipped." >&2
+}
+
+cleanup() {
+  if $stop_es; then search/elasticsearch.sh stop || true; fi
+  if $stop_pg; then tests/postgres.sh stop || true; fi
+}
+trap cleanup EXIT
+
+if [ -z "${ELASTICSEARCH_TEST_URL:-}" ]; then
+  if ! search/elasticsearch.sh status >/dev/null 2>&1; then
+    if command -v mvn >/dev/null 2>&1 && search/elasticsearch.sh start; then
+      stop_es=true
+    fi
+  fi
+  if search/elasticsearch.sh status >/dev/null 2>&1; then
+    export ELASTICSEARCH_TEST_URL="http://127.0.0.1:$ES_PORT"
+  else
+    unavailable "Elasticsearch (make elasticsearch)"
+  fi
+fi
+
+pg_url=""
+if pg_url=$(tests/postgres.sh start); then
+  stop_pg=true
+else
+  unavailable "PostgreSQL (tests/postgres.sh start)"
+fi
+
+if ! tests/browser.sh ensure >/dev/null; then
+  unavailable "Chromium (tests/browser.sh ensure)"
+fi
+
+echo "== SQLite${ELASTICSEARCH_TEST_URL:+ + Elasticsearch}"
+$PY -m pytest tests -m "not browser" "$@"
+
+if [ -n "$pg_url" ]; then
+  echo "== PostgreSQL${ELASTICSEARCH_TEST_URL:+ + Elasticsearch}"
+  DATABASE_URL="$pg_url" $PY -m pytest tests -m "not browser" -p no:cacheprovider "$@"
+fi
+
+echo "== Browser (Chromium)"
+$PY -m pytest tests -m browser "$@"

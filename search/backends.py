@@ -204,6 +204,10 @@ class PracticeIndex(Elasticsearch8Index):
     def put(self):
         self.es.indices.create(index=self.name, **self.backend.index_settings())
 
+    def exists(self):
+        # modelsearch passes the name positionally, which the 8.x client refuses.
+        return bool(self.es.indices.exists(index=self.name))
+
 
 class AtomicAliasRebuilder(ElasticsearchAtomicIndexRebuilder):
     def finish(self):

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
 from modelsearch.backends import get_search_backend
 
 from practices.models import Organisation, PracticePage
@@ -38,79 +37,87 @@ def database_backend_name():
     return "database" if "database" in settings.WAGTAILSEARCH_BACKENDS else "default"
 
 
-def _date_order():
-    return [F("started").desc(nulls_last=True), F("first_published_at").desc(nulls_last=True), "-id"]
+def _date_key(started, first_published_at, pk):
+    """Newest first: by start date (undated last), then by first publication, then by id."""
+    return (started is not None, str(started or ""), str(first_published_at or ""), pk)
 
 
 class DatabaseEngine:
-    """SQLite FTS5 or PostgreSQL full-text search over the practice text table (search/fulltext.py)."""
+    """SQLite FTS5 or PostgreSQL full-text search over the practice text table (search/fulltext.py).
+
+    One full-text query per clause of the query; Query.coordinated combines the clause scores.
+    """
 
     def __init__(self):
-        self.name = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+        self.vendor = connection.vendor
+        self.name = "postgresql" if self.vendor == "postgresql" else "sqlite"
 
     @staticmethod
-    def _candidates(request, matches=None):
-        """SQL for live practices passing the filters (and matching, if given), and its params.
-
-        Rows are (page_id, score, started, first_published_at). Joins rather than IN-subqueries,
-        and a materialised match set: SQLite otherwise recomputes bm25() for every comparison
-        of the sort, which took seconds at 10,000 practices.
-        """
-        columns = "w.id AS page_id, {score} AS score, pp.started, w.first_published_at"
-        if matches:
-            matches_sql, params = matches
-            sql = (
-                f"WITH matches AS MATERIALIZED ({matches_sql}) SELECT {columns.format(score='m.score')}"
-                " FROM matches m JOIN wagtailcore_page w ON w.id = m.page_id"
-            )
-        else:
-            sql, params = f"SELECT {columns.format(score='0.0')} FROM wagtailcore_page w", []
-        sql += " JOIN practices_practicepage pp ON pp.page_ptr_id = w.id"
-        conditions = ["w.live"]
+    def allowed(request):
+        """{page id: date sort key} for the live practices that pass the request's filters."""
+        sql = (
+            "SELECT w.id, pp.started, w.first_published_at FROM wagtailcore_page w"
+            " JOIN practices_practicepage pp ON pp.page_ptr_id = w.id WHERE w.live"
+        )
+        params = []
         for facet, values in request.filters.items():
             marks = ", ".join(["%s"] * len(values))
             if facet == "organisation":
-                conditions.append(f"pp.organisation_id IN (SELECT id FROM practices_organisation WHERE slug IN ({marks}))")
-                params = [*params, *values]
+                sql += f" AND pp.organisation_id IN (SELECT id FROM practices_organisation WHERE slug IN ({marks}))"
+                params += values
             else:
-                conditions.append(
-                    "EXISTS (SELECT 1 FROM search_facetvalue f WHERE f.page_id = w.id"
+                sql += (
+                    " AND EXISTS (SELECT 1 FROM search_facetvalue f WHERE f.page_id = w.id"
                     f" AND f.facet = %s AND f.value IN ({marks}))"
                 )
-                params = [*params, facet, *values]
-        return f"{sql} WHERE {' AND '.join(conditions)}", params
+                params += [facet, *values]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {pk: _date_key(started, published, pk) for pk, started, published in cursor.fetchall()}
+
+    def scores(self, phrases, allowed):
+        sql, params = fulltext.matches(self.vendor, phrases)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {pk: score for pk, score in cursor.fetchall() if pk in allowed}
 
     def run(self, request, query):
-        matches = fulltext.matches(connection.vendor, query.terms) if query.terms else None
-        candidates, params = self._candidates(request, matches)
-        if matches and request.sort == "relevance":
-            order = "score DESC, page_id DESC"
+        allowed = self.allowed(request)
+        total, matched = defaultdict(float), defaultdict(int)
+        for clause in query.clauses:
+            for pk, score in self.scores(clause.alternatives, allowed).items():
+                total[pk] += score
+                matched[pk] += 1
+        total = {pk: query.coordinated(score, matched[pk]) for pk, score in total.items()}
+        hits = list(total) if query.clauses else list(allowed)
+        if query.clauses and request.sort == "relevance":
+            hits.sort(key=lambda pk: (total[pk], pk), reverse=True)
         else:
-            order = "started IS NULL, started DESC, first_published_at DESC, page_id DESC"
+            hits.sort(key=allowed.__getitem__, reverse=True)
+        page = [(pk, total[pk] if query.clauses else 0.0) for pk in hits[request.start : request.start + request.page_size]]
+        return Outcome(hits=page, count=len(hits), facets=self.facet_counts(hits), backend=self.name)
+
+    def facet_counts(self, ids):
+        counts = {facet: {} for facet in FACETS}
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT page_id, score FROM ({candidates}) AS c ORDER BY {order}", params)
-            ranked = cursor.fetchall()
             cursor.execute(
-                f"SELECT f.facet, f.value, COUNT(*) FROM ({candidates}) AS c"
-                " JOIN search_facetvalue f ON f.page_id = c.page_id GROUP BY f.facet, f.value",
-                params,
+                "SELECT facet, value, COUNT(*) FROM search_facetvalue"
+                f" WHERE page_id IN ({fulltext.id_list(self.vendor)}) GROUP BY facet, value",
+                [fulltext.id_list_param(self.vendor, ids)],
             )
             rows = cursor.fetchall()
-        facets = {facet: {} for facet in FACETS}
         for facet, value, n in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
-            facets[facet][value] = n
-        hits = ranked[request.start : request.start + request.page_size]
-        return Outcome(hits=hits, count=len(ranked), facets=facets, backend=self.name)
+            counts[facet][value] = n
+        return counts
 
     def autocomplete(self, request, terms):
         *words, prefix = terms
-        candidates, params = self._candidates(request, fulltext.matches(connection.vendor, words, prefix=prefix))
+        allowed = self.allowed(request)
+        sql, params = fulltext.matches(self.vendor, [(word,) for word in words], prefix=prefix)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT page_id FROM ({candidates}) AS c ORDER BY score DESC, page_id DESC LIMIT {AUTOCOMPLETE_LIMIT}",
-                params,
-            )
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql, params)
+            ranked = sorted(((score, pk) for pk, score in cursor.fetchall() if pk in allowed), reverse=True)
+        return [pk for _score, pk in ranked[:AUTOCOMPLETE_LIMIT]]
 
 
 class ElasticsearchEngine:
@@ -129,7 +136,7 @@ class ElasticsearchEngine:
         self.columns = columns
         self.content_type = mapping.get_content_type()
         self.text_fields = [
-            f"{columns[f.field_name]}^{f.boost or 1}"
+            (columns[f.field_name], f.boost or 1)
             for f in PracticePage.get_searchable_search_fields()
             if f.field_name.startswith("index_")
         ]
@@ -147,36 +154,63 @@ class ElasticsearchEngine:
                 clauses.append({"terms": {self.columns[f"facet_{facet}"]: values}})
         return clauses
 
+    # Query.coordinated needs to know which clauses a hit matched: Elasticsearch says so for
+    # named queries. The top of the ranking is re-scored with it; deeper pages keep the engine's order.
+    RESCORE_WINDOW = 200
+
+    def _clause(self, number, clause):
+        """A clause matches if any alternative occurs as a phrase; matches in several fields add up."""
+        return {
+            "bool": {
+                "_name": f"clause{number}",
+                "should": [
+                    {"match_phrase": {column: {"query": " ".join(phrase), "boost": boost}}}
+                    for phrase in clause.alternatives
+                    for column, boost in self.text_fields
+                ],
+            }
+        }
+
     def body(self, request, query):
+        by_relevance = bool(query.clauses) and request.sort == "relevance"
+        start = 0 if by_relevance else request.start
         body = {
             "query": {"bool": {"filter": self._filters(request)}},
             "aggs": {facet: {"terms": {"field": self.columns[f"facet_{facet}"], "size": 500}} for facet in FACETS},
-            "from": request.start,
-            "size": request.page_size,
+            "from": start,
+            "size": max(self.RESCORE_WINDOW, request.start + request.page_size) if by_relevance else request.page_size,
             "_source": False,
             "stored_fields": ["pk"],
             "track_total_hits": True,
         }
-        if query.terms:
-            should = [
-                {"multi_match": {"query": " ".join(query.terms), "fields": self.text_fields, "type": "most_fields"}}
-            ]
+        if query.clauses:
+            should = [self._clause(number, clause) for number, clause in enumerate(query.clauses)]
+            # Raw Japanese text through the cluster's own analyzer (kuromoji in production) adds recall.
             should += [{"match_phrase": {"raw_ja": {"query": run, "boost": 0.5}}} for run in query.japanese_runs]
             body["query"]["bool"].update(should=should, minimum_should_match=1)
-        if not query.terms or request.sort == "date":
+        if by_relevance:
+            body["sort"] = ["_score", {self.columns["id"]: "desc"}]
+        else:
             body["sort"] = [
                 {self.columns["started"]: {"order": "desc", "missing": "_last"}},
                 {self.columns["first_published_at"]: {"order": "desc", "missing": "_last"}},
                 {self.columns["id"]: "desc"},
             ]
-        else:
-            body["sort"] = ["_score", {self.columns["id"]: "desc"}]
         return body
 
     def run(self, request, query):
         self.replay_if_due()
         response = self.backend.es.search(index=self.index, **self.body(request, query))
-        hits = [(int(hit["fields"]["pk"][0]), hit.get("_score") or 0.0) for hit in response["hits"]["hits"]]
+        hits = []
+        for hit in response["hits"]["hits"]:
+            score = hit.get("_score") or 0.0
+            if query.clauses:
+                clauses = sum(1 for name in hit.get("matched_queries", ()) if name.startswith("clause"))
+                score = query.coordinated(score, clauses)
+            hits.append((int(hit["fields"]["pk"][0]), score))
+        if query.clauses and request.sort == "relevance":
+            window = sorted(hits[: self.RESCORE_WINDOW], key=lambda hit: (hit[1], hit[0]), reverse=True)
+            hits = (window + hits[self.RESCORE_WINDOW :])[request.start : request.start + request.page_size]
         facets = {
             facet: {bucket["key"]: bucket["doc_count"] for bucket in response["aggregations"][facet]["buckets"]}
             for facet in FACETS

@@ -6,6 +6,8 @@ practices (docs/search.md), so practice search reads this table instead. Both da
 weight the fields as the Elasticsearch mapping boosts them: title 4, summary 2, names 2, body 1.
 """
 
+import json
+
 SQLITE_WEIGHTS = "4.0, 2.0, 2.0, 1.0"  # title, summary, names, body
 # ts_rank weights in the order D, C, B, A: body 0.25, summary and names 0.5, title 1.
 PG_WEIGHTS = "'{0.25, 0.25, 0.5, 1.0}'"
@@ -55,33 +57,43 @@ def drop_index(apps, schema_editor):
         schema_editor.execute(statement)
 
 
-def _fts_string(term):
-    return '"' + term.replace('"', '""') + '"'
+def _fts_phrase(phrase):
+    return '"' + " ".join(phrase).replace('"', '""') + '"'
 
 
-def matches(vendor, terms, prefix=None):
-    """SQL selecting (page_id, score) for pages matching any term (higher score is better), and its params.
+def matches(vendor, phrases, prefix=None):
+    """SQL selecting (page_id, score) for pages containing any of the phrases (tuples of terms), and its params.
 
-    With `prefix`, pages must also have a title word starting with it (autocomplete).
+    A higher score is better. With `prefix`, pages must have a title word starting with it
+    (autocomplete); the phrases may then be empty.
     """
     if vendor == "postgresql":
-        parts = ["plainto_tsquery('simple', %s)"] * len(terms)
-        params = list(terms)
+        parts = ["phraseto_tsquery('simple', %s)"] * len(phrases)
+        params = [" ".join(phrase) for phrase in phrases]
+        query = " || ".join(parts)
         if prefix:
-            parts.append("to_tsquery('simple', %s)")
+            query = f"({query}) && to_tsquery('simple', %s)" if parts else "to_tsquery('simple', %s)"
             params.append(f"'{prefix}':*")
-        query = " || ".join(parts) if not prefix or not terms else f"({' || '.join(parts[:-1])}) && {parts[-1]}"
         sql = (
             f"SELECT page_id, ts_rank({PG_WEIGHTS}, {PG_DOCUMENT}, q.query) AS score"
             f" FROM search_practicetext, (SELECT {query} AS query) AS q WHERE {PG_DOCUMENT} @@ q.query"
         )
         return sql, params
-    expression = " OR ".join(_fts_string(term) for term in terms)
+    expression = " OR ".join(_fts_phrase(phrase) for phrase in phrases)
     if prefix:
-        title_prefix = f"title : {_fts_string(prefix)}*"
-        expression = f"({expression}) AND {title_prefix}" if terms else title_prefix
+        title_prefix = f"title : {_fts_phrase((prefix,))}*"
+        expression = f"({expression}) AND {title_prefix}" if phrases else title_prefix
     sql = (
         f"SELECT rowid AS page_id, -bm25(search_practicetext_fts, {SQLITE_WEIGHTS}) AS score"
         " FROM search_practicetext_fts WHERE search_practicetext_fts MATCH %s"
     )
     return sql, [expression]
+
+
+def id_list(vendor):
+    """SQL standing for a list of ids passed as one parameter (see id_list_param)."""
+    return "SELECT unnest(%s::bigint[])" if vendor == "postgresql" else "SELECT value FROM json_each(%s)"
+
+
+def id_list_param(vendor, ids):
+    return list(ids) if vendor == "postgresql" else json.dumps(list(ids))

@@ -59,38 +59,30 @@ def load_file(path=DATA_FILE):
 class Concept:
     english: tuple
     japanese: tuple
-    terms: tuple  # every analysed term of every variant, in both languages
+    phrases: tuple  # each variant, in both languages, as a tuple of analysed head terms
 
 
 class Expander:
-    """Finds glossary concepts in an analysed query (longest phrase first) and returns their terms."""
+    """Finds glossary concepts in an analysed query, longest phrase first."""
 
     def __init__(self, entries):
-        self.concepts = []
         self.phrases = {}
         for en, ja in entries:
-            terms = []
-            keys = []
-            for variant in (*en, *ja):
-                tokens = list(tokenize(variant))
-                keys.append(tuple(token.terms[0] for token in tokens))
-                terms.extend(term for token in tokens for term in token.terms)
-            concept = Concept(tuple(en), tuple(ja), tuple(dict.fromkeys(terms)))
-            self.concepts.append(concept)
-            for key in keys:
-                if key:
-                    self.phrases.setdefault(key, []).append(concept)
+            variants = [tuple(token.terms[0] for token in tokenize(variant)) for variant in (*en, *ja)]
+            concept = Concept(tuple(en), tuple(ja), tuple(dict.fromkeys(v for v in variants if v)))
+            for key in concept.phrases:
+                self.phrases.setdefault(key, []).append(concept)
         self.longest = max((len(key) for key in self.phrases), default=0)
 
     def match(self, heads):
-        """The concepts named in a sequence of head terms, each phrase matched once, longest first."""
+        """[(start, end, concepts)] for the glossary phrases in a sequence of head terms."""
         found = []
         position = 0
         while position < len(heads):
             for length in range(min(self.longest, len(heads) - position), 0, -1):
                 concepts = self.phrases.get(tuple(heads[position : position + length]))
                 if concepts:
-                    found.extend(c for c in concepts if c not in found)
+                    found.append((position, position + length, concepts))
                     position += length
                     break
             else:

@@ -88,7 +88,9 @@ def elasticsearch(settings):
         missing_service("Elasticsearch", f"{ELASTICSEARCH_TEST_URL} does not answer ({error})")
     call_command("update_index", backend_name="default", stdout=open(os.devnull, "w"))
     yield backend
-    backend.es.indices.delete(index=f"{prefix}*", expand_wildcards="all", ignore_unavailable=True)
+    # Elasticsearch 8 deletes indexes by name only.
+    for name in backend.es.indices.get(index=f"{prefix}*", expand_wildcards="all"):
+        backend.es.indices.delete(index=name)
 
 
 @pytest.fixture(params=["database", "elasticsearch"])

@@ -10,6 +10,14 @@ from . import engine
 from .query import BadRequest, Query, SearchRequest, highlight
 
 
+# What a result card reads from a practice; the long rich-text fields stay in the database.
+CARD_FIELDS = (
+    "slug", "url_path", "depth", "path", "content_type", "locale", "live",
+    "title_en", "title_ja", "summary_en", "summary_ja", "countries",
+    "organisation__slug", "organisation__name_en", "organisation__name_ja",
+)
+
+
 def card(page, lang, terms=(), score=0.0):
     """A practice as result lists show it, in the reader's language where it exists."""
     title, title_lang = page.text_in("title", lang)
@@ -42,6 +50,7 @@ def practice_results(outcome, search_request, query):
         .filter(pk__in=[pk for pk, _score in outcome.hits])
         .select_related("organisation")
         .prefetch_related("topics", "schemes")
+        .only(*CARD_FIELDS)
         .in_bulk()
     )
     return [

@@ -29,7 +29,7 @@ from wagtail.signal_handlers import (
 )
 from modelsearch.signal_handlers import post_save_signal_handler
 
-from .models import FacetValue, PendingIndexUpdate, PracticeText
+from .models import FacetValue, IndexVersion, PendingIndexUpdate, PracticeText
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +137,7 @@ def sync_practices(objs):
         PracticeText.objects.bulk_create(texts)
         FacetValue.objects.filter(page_id__in=ids).delete()
         FacetValue.objects.bulk_create(facet_values)
+        IndexVersion.bump()
 
 
 class PracticeIndexMixin:
@@ -154,6 +155,7 @@ class PracticeIndexMixin:
         super().delete(obj)
         PracticeText.objects.filter(page_id=obj.pk).delete()
         FacetValue.objects.filter(page_id=obj.pk).delete()
+        IndexVersion.bump()
 
 
 @cache

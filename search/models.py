@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -74,3 +76,18 @@ class PendingIndexUpdate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_pending_index_update")
         ]
+
+
+class IndexVersion(models.Model):
+    """Changes whenever the database engine's practice index does, so processes know to reload what they hold."""
+
+    token = models.CharField(max_length=32)
+
+    @classmethod
+    def bump(cls):
+        # A random token, not a counter: after a rolled-back transaction a counter would repeat.
+        cls.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or ""

@@ -1,7 +1,8 @@
 """The page tree every installation needs: a home page and the practice listing under it."""
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from .models import HomePage
 
@@ -32,7 +33,9 @@ def ensure_page_tree():
 
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        # Wagtail's migrations create the locale and the root page; a flushed database lacks them.
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
         # Wagtail's placeholder welcome page would hold the "home" slug and the default site.
         for placeholder in root.get_children().exact_type(Page).filter(slug="home"):
             placeholder.delete()

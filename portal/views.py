@@ -2,7 +2,7 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from search.health import search_health
+from search.engine import health as search_health
 
 
 @never_cache

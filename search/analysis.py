@@ -145,3 +145,12 @@ def analyse(text):
 
 def is_japanese(text):
     return bool(JAPANESE_RUN.search(text or ""))
+
+
+def surfaces_and_terms(text):
+    """Each word's head term and, where it differs, the word as written (folded): for prefix matching."""
+    words = []
+    for token in tokenize(text):
+        surface = "".join(ch for ch in fold_latin(text[token.start : token.end]) if ch.isalnum())
+        words += [token.terms[0], surface] if surface != token.terms[0] else [surface]
+    return " ".join(dict.fromkeys(words))

@@ -122,6 +122,7 @@ def sync_practices(objs):
             summary=page.index_summary(),
             names=page.index_names(),
             body=page.index_text(),
+            autocomplete=page.index_autocomplete(),
         )
         for page in pages
     ]

@@ -4,7 +4,7 @@ from django.utils.html import strip_tags
 
 from practices.vocabulary import LANGUAGE_CODES
 
-from .analysis import analyse
+from .analysis import analyse, surfaces_and_terms
 
 # Text fields of a practice that are plain text; the others are rich text (HTML).
 PLAIN_FIELDS = ("title", "summary")
@@ -36,3 +36,8 @@ def raw_text(page, code):
     """The page's text in one language, unanalysed, for engines with their own analyzers."""
     fields = ("title", "summary", "body", "objectives", "outcomes", "lessons", "transfer")
     return "\n".join(_text(page, field, code) for field in fields)
+
+
+def autocomplete_text(page):
+    """Title words of both languages, analysed and as written, for completing what a reader types."""
+    return " ".join(surfaces_and_terms(getattr(page, f"title_{code}", "") or "") for code in LANGUAGE_CODES)

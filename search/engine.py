@@ -123,10 +123,9 @@ class DatabaseEngine:
         page = [(pk, total.get(pk, 0.0)) for pk in hits[request.start : request.start + request.page_size]]
         return Outcome(hits=page, count=len(hits), facets=Snapshot.current().facet_counts(hits), backend=self.name)
 
-    def autocomplete(self, request, terms):
-        *words, prefix = terms
+    def autocomplete(self, request, words, prefixes):
         allowed = self.allowed(request)
-        matches = fulltext.title_prefix_matches(words, prefix)
+        matches = fulltext.title_prefix_matches(words, prefixes)
         ranked = sorted(((score, pk) for pk, score in matches.items() if pk in allowed), reverse=True)
         return [pk for _score, pk in ranked[:AUTOCOMPLETE_LIMIT]]
 
@@ -234,15 +233,13 @@ class ElasticsearchEngine:
             took_ms={"engine": response["took"]},
         )
 
-    def autocomplete(self, request, terms):
+    def autocomplete(self, request, words, prefixes):
+        title = self.columns["index_autocomplete"]
+        must = [{"match_phrase": {title: word}} for word in words]
+        must.append({"bool": {"should": [{"prefix": {title: prefix}} for prefix in prefixes]}})
         response = self.backend.es.search(
             index=self.index,
-            query={
-                "bool": {
-                    "filter": self._filters(request),
-                    "must": {"match_bool_prefix": {self.columns["index_title"]: " ".join(terms)}},
-                }
-            },
+            query={"bool": {"filter": self._filters(request), "must": must}},
             size=AUTOCOMPLETE_LIMIT,
             _source=False,
             stored_fields=["pk"],
@@ -257,6 +254,17 @@ class ElasticsearchEngine:
         if PendingIndexUpdate.objects.exists():
             sent = self.backend.replay_pending()
             logger.info("Sent %d index changes left over from an Elasticsearch outage", sent)
+
+
+def health():
+    """Which engine answers searches and how it is: ok, or degraded (answering from the database)."""
+    if not settings.ELASTICSEARCH_URL:
+        return {"backend": "database", "status": "ok"}
+    try:
+        status = get_search_backend("default").es.cluster.health(timeout="2s").get("status")
+    except ENGINE_ERRORS:
+        return {"backend": "elasticsearch", "status": "degraded"}
+    return {"backend": "elasticsearch", "status": "degraded" if status == "red" else "ok"}
 
 
 def configured_engine():
@@ -289,29 +297,29 @@ AUTOCOMPLETE_LIMIT = 8
 
 
 def autocomplete_terms(text):
-    """Whole words as analysed terms; the word being typed as typed, since it is only a prefix."""
+    """(whole words as analysed terms, prefixes for the word being typed: as typed, and as analysed)."""
     tokens = list(tokenize(text))
     if not tokens:
-        return []
+        return [], []
     last = tokens[-1]
-    typed = fold_latin(text[last.start : last.end])
-    return [token.terms[0] for token in tokens[:-1]] + [typed]
+    typed = "".join(ch for ch in fold_latin(text[last.start : last.end]) if ch.isalnum())
+    return [token.terms[0] for token in tokens[:-1]], list(dict.fromkeys([typed, last.terms[0]]))
 
 
 def autocomplete(search_request):
     """Titles of published practices whose words start as the query does, in the reader's language."""
-    terms = autocomplete_terms(search_request.q)
-    if not terms:
+    words, prefixes = autocomplete_terms(search_request.q)
+    if not prefixes:
         return []
     queryset = PracticePage.objects.live()
     ids = None
     if settings.ELASTICSEARCH_URL:
         try:
-            ids = ElasticsearchEngine().autocomplete(search_request, terms)
+            ids = ElasticsearchEngine().autocomplete(search_request, words, prefixes)
         except ENGINE_ERRORS:
             logger.warning("Elasticsearch failed; completing from the database", exc_info=True)
     if ids is None:
-        ids = DatabaseEngine().autocomplete(search_request, terms)
+        ids = DatabaseEngine().autocomplete(search_request, words, prefixes)
     pages = queryset.in_bulk(ids)
     return [
         {"id": pk, "title": pages[pk].text_in("title", search_request.lang)[0], "url": pages[pk].get_url()}

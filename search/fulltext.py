@@ -20,21 +20,21 @@ PG_DOCUMENT = (
 
 SQLITE_SCHEMA = [
     """CREATE VIRTUAL TABLE search_practicetext_fts USING fts5(
-        title, summary, names, body,
+        title, summary, names, body, autocomplete,
         content='search_practicetext', content_rowid='page_id', tokenize='unicode61 remove_diacritics 0')""",
     """CREATE TRIGGER search_practicetext_ai AFTER INSERT ON search_practicetext BEGIN
-        INSERT INTO search_practicetext_fts(rowid, title, summary, names, body)
-        VALUES (new.page_id, new.title, new.summary, new.names, new.body);
+        INSERT INTO search_practicetext_fts(rowid, title, summary, names, body, autocomplete)
+        VALUES (new.page_id, new.title, new.summary, new.names, new.body, new.autocomplete);
     END""",
     """CREATE TRIGGER search_practicetext_ad AFTER DELETE ON search_practicetext BEGIN
-        INSERT INTO search_practicetext_fts(search_practicetext_fts, rowid, title, summary, names, body)
-        VALUES ('delete', old.page_id, old.title, old.summary, old.names, old.body);
+        INSERT INTO search_practicetext_fts(search_practicetext_fts, rowid, title, summary, names, body, autocomplete)
+        VALUES ('delete', old.page_id, old.title, old.summary, old.names, old.body, old.autocomplete);
     END""",
     """CREATE TRIGGER search_practicetext_au AFTER UPDATE ON search_practicetext BEGIN
-        INSERT INTO search_practicetext_fts(search_practicetext_fts, rowid, title, summary, names, body)
-        VALUES ('delete', old.page_id, old.title, old.summary, old.names, old.body);
-        INSERT INTO search_practicetext_fts(rowid, title, summary, names, body)
-        VALUES (new.page_id, new.title, new.summary, new.names, new.body);
+        INSERT INTO search_practicetext_fts(search_practicetext_fts, rowid, title, summary, names, body, autocomplete)
+        VALUES ('delete', old.page_id, old.title, old.summary, old.names, old.body, old.autocomplete);
+        INSERT INTO search_practicetext_fts(rowid, title, summary, names, body, autocomplete)
+        VALUES (new.page_id, new.title, new.summary, new.names, new.body, new.autocomplete);
     END""",
 ]
 SQLITE_DROP = [
@@ -63,14 +63,8 @@ def _fts_phrase(phrase):
     return '"' + " ".join(phrase).replace('"', '""') + '"'
 
 
-def _pg_query(phrases, prefix=None):
-    parts = ["phraseto_tsquery('simple', %s)"] * len(phrases)
-    params = [" ".join(phrase) for phrase in phrases]
-    query = " || ".join(parts)
-    if prefix:
-        query = f"({query}) && to_tsquery('simple', %s)" if parts else "to_tsquery('simple', %s)"
-        params.append(f"'{prefix}':*")
-    return query, params
+def _pg_query(phrases):
+    return " || ".join(["phraseto_tsquery('simple', %s)"] * len(phrases)), [" ".join(p) for p in phrases]
 
 
 def scores(phrases):
@@ -102,23 +96,26 @@ def scores(phrases):
     return totals
 
 
-def title_prefix_matches(words, prefix):
-    """{page id: score} for pages whose title has a word starting with `prefix` and contains all `words`."""
+def title_prefix_matches(words, prefixes):
+    """{page id: score} for pages whose title has all `words` and a word starting with any of the prefixes."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            query, params = _pg_query([(word,) for word in words], prefix)
-            query = query.replace(" || ", " && ")
+            parts = ["plainto_tsquery('simple', %s)"] * len(words)
+            starts = " || ".join(["to_tsquery('simple', %s)"] * len(prefixes))
+            query = " && ".join([*parts, f"({starts})"])
+            params = [*words, *(f"'{prefix}':*" for prefix in prefixes)]
             cursor.execute(
-                "SELECT page_id, ts_rank(to_tsvector('simple', title), q.query) FROM search_practicetext,"
-                f" (SELECT {query} AS query) AS q WHERE to_tsvector('simple', title) @@ q.query",
+                "SELECT page_id, ts_rank(to_tsvector('simple', autocomplete), q.query) FROM search_practicetext,"
+                f" (SELECT {query} AS query) AS q WHERE to_tsvector('simple', autocomplete) @@ q.query",
                 params,
             )
         else:
-            expression = " AND ".join([*(_fts_phrase((word,)) for word in words), _fts_phrase((prefix,)) + "*"])
+            starts = " OR ".join(_fts_phrase((prefix,)) + "*" for prefix in prefixes)
+            expression = " AND ".join([*(_fts_phrase((word,)) for word in words), f"({starts})"])
             cursor.execute(
                 "SELECT rowid, -bm25(search_practicetext_fts) FROM search_practicetext_fts"
                 " WHERE search_practicetext_fts MATCH %s",
-                [f"{{title}} : ({expression})"],
+                [f"{{autocomplete}} : ({expression})"],
             )
         return dict(cursor.fetchall())
 

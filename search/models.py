@@ -51,6 +51,7 @@ class PracticeText(models.Model):
     summary = models.TextField(blank=True)
     names = models.TextField(blank=True)
     body = models.TextField(blank=True)
+    autocomplete = models.TextField(blank=True)  # title words as analysed and as written, for prefixes
 
 
 class FacetValue(models.Model):

@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(blank=True)),
                 ('names', models.TextField(blank=True)),
                 ('body', models.TextField(blank=True)),
+                ('autocomplete', models.TextField(blank=True)),
             ],
         ),
         migrations.RunPython(create_index, drop_index),

@@ -34,7 +34,7 @@ test: check
 	tests/run.sh
 
 messages: $(STAMP)
-	cd portal && ../$(PY) ../manage.py makemessages -l ja --no-location --no-obsolete -i "static/*" --settings=portal.settings.dev
+	$(PY) manage.py makemessages -l ja --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "build/*"
 	$(PY) manage.py compilemessages -l ja
 
 elasticsearch:

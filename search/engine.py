@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from modelsearch.backends import get_search_backend
 
 from practices.models import Organisation, PracticePage
@@ -33,10 +34,6 @@ class Outcome:
     took_ms: dict = field(default_factory=dict)
 
 
-def database_backend_name():
-    return "database" if "database" in settings.WAGTAILSEARCH_BACKENDS else "default"
-
-
 class Snapshot:
     """What filters, sorting and facet counts need of every live practice, held in memory.
 
@@ -49,7 +46,6 @@ class Snapshot:
 
     def __init__(self, version):
         self.version = version
-        self.values = defaultdict(dict)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT w.id, o.slug FROM wagtailcore_page w JOIN practices_practicepage pp ON pp.page_ptr_id = w.id"
@@ -285,14 +281,6 @@ def run(request, query):
         return outcome
 
 
-def grouped(outcome_facets):
-    """Facet counts as {facet: [(value, count), ...]} sorted by count."""
-    result = defaultdict(list)
-    for facet, counts in outcome_facets.items():
-        result[facet] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return result
-
-
 AUTOCOMPLETE_LIMIT = 8
 
 
@@ -321,8 +309,9 @@ def autocomplete(search_request):
     if ids is None:
         ids = DatabaseEngine().autocomplete(search_request, words, prefixes)
     pages = queryset.in_bulk(ids)
-    return [
-        {"id": pk, "title": pages[pk].text_in("title", search_request.lang)[0], "url": pages[pk].get_url()}
-        for pk in ids
-        if pk in pages
-    ]
+    with translation.override(search_request.lang):
+        return [
+            {"id": pk, "title": pages[pk].text_in("title", search_request.lang)[0], "url": pages[pk].get_url()}
+            for pk in ids
+            if pk in pages
+        ]

@@ -6,8 +6,6 @@ practices (docs/search.md), so practice search reads this table instead. Both da
 weight the fields as the Elasticsearch mapping boosts them: title 4, summary 2, names 2, body 1.
 """
 
-import json
-
 from django.db import connection
 
 SQLITE_FIELDS = (("title", 4.0), ("summary", 2.0), ("names", 2.0), ("body", 1.0))
@@ -118,12 +116,3 @@ def title_prefix_matches(words, prefixes):
                 [f"{{autocomplete}} : ({expression})"],
             )
         return dict(cursor.fetchall())
-
-
-def id_list(vendor):
-    """SQL standing for a list of ids passed as one parameter (see id_list_param)."""
-    return "SELECT unnest(%s::bigint[])" if vendor == "postgresql" else "SELECT value FROM json_each(%s)"
-
-
-def id_list_param(vendor, ids):
-    return list(ids) if vendor == "postgresql" else json.dumps(list(ids))

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Organisation, Scheme, Topic
+from practices.models import Scheme, Topic
 from practices.vocabulary import AgeGroup, Audience, Country, Language, other_language
 
 from . import engine

@@ -50,7 +50,7 @@ def _dictionary():
 def _tokenizer():
     # Sudachi tokenizers are not thread-safe; one per thread shares the memory-mapped dictionary.
     if not hasattr(_local, "tokenizer"):
-        _local.tokenizer = _dictionary().create(SplitMode.C)
+        _local.tokenizer = _dictionary().tokenizer(SplitMode.C)
         _local.stemmer = Stemmer.Stemmer("english")
     return _local.tokenizer
 
@@ -147,10 +147,16 @@ def is_japanese(text):
     return bool(JAPANESE_RUN.search(text or ""))
 
 
+def as_written(word):
+    """A word as written, folded for matching: width and case for Japanese, also accents for Latin."""
+    folded = unicodedata.normalize("NFKC", word).lower() if JAPANESE_RUN.search(word) else fold_latin(word)
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
 def surfaces_and_terms(text):
-    """Each word's head term and, where it differs, the word as written (folded): for prefix matching."""
+    """Each word's head term and, where it differs, the word as written: for prefix matching."""
     words = []
     for token in tokenize(text):
-        surface = "".join(ch for ch in fold_latin(text[token.start : token.end]) if ch.isalnum())
+        surface = as_written(text[token.start : token.end])
         words += [token.terms[0], surface] if surface != token.terms[0] else [surface]
     return " ".join(dict.fromkeys(words))

@@ -17,7 +17,7 @@ from modelsearch.backends import get_search_backend
 from practices.models import Organisation, PracticePage
 
 from . import fulltext
-from .analysis import fold_latin, tokenize
+from .analysis import as_written, tokenize
 from .backends import ENGINE_ERRORS, FACETS
 from .models import IndexVersion, PendingIndexUpdate
 
@@ -290,7 +290,7 @@ def autocomplete_terms(text):
     if not tokens:
         return [], []
     last = tokens[-1]
-    typed = "".join(ch for ch in fold_latin(text[last.start : last.end]) if ch.isalnum())
+    typed = as_written(text[last.start : last.end])
     return [token.terms[0] for token in tokens[:-1]], list(dict.fromkeys([typed, last.terms[0]]))
 
 

@@ -1,0 +1,72 @@
+"""Building queries: clauses, glossary alternatives, coordination, checked parameters, highlighting."""
+
+import pytest
+from django.http import QueryDict
+
+from search.models import GlossaryEntry
+from search.query import BadRequest, Query, SearchRequest, highlight
+
+
+@pytest.fixture
+def entries(db):
+    from search import glossary
+
+    GlossaryEntry.objects.create(terms_en="cyberbullying\nonline bullying", terms_ja="ネットいじめ")
+    GlossaryEntry.objects.create(terms_en="school", terms_ja="学校")
+    glossary.forget()
+    yield
+    glossary.forget()
+
+
+def test_each_word_is_a_clause_and_a_glossary_phrase_brings_both_languages(entries):
+    query = Query.parse("how can schools prevent cyberbullying?")
+    assert [c.words for c in query.clauses] == ["schools", "prevent", "cyberbullying"]
+    assert ("学校",) in query.clauses[0].alternatives
+    assert set(query.clauses[2].alternatives) == {("cyberbulli",), ("onlin", "bulli"), ("ネット", "苛め")}
+
+
+def test_a_japanese_query_finds_its_english_names(entries):
+    (clause,) = Query.parse("ネットいじめ").clauses
+    assert ("cyberbulli",) in clause.alternatives
+
+
+def test_words_outside_the_glossary_stay_as_they_are(entries):
+    (clause,) = Query.parse("保護者会").clauses
+    assert clause.alternatives == (("保護者会",), ("保護者",), ("保護",))
+
+
+def test_practices_matching_more_clauses_score_higher(entries):
+    query = Query.parse("school cyberbullying")
+    assert query.coordinated(1.0, 2) > query.coordinated(1.5, 1)
+
+
+def test_an_empty_query_has_no_clauses(entries):
+    assert Query.parse("  \u3000 ").clauses == ()
+
+
+def params(**values):
+    query = QueryDict(mutable=True)
+    for key, value in values.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    return query
+
+
+def test_parameters_are_read_and_defaulted(db):
+    request = SearchRequest.from_params(params(q=" grooming ", page="2", page_size="5", country=["JP", "BE", "JP"]))
+    assert (request.q, request.lang, request.page, request.page_size, request.start) == ("grooming", "en", 2, 5, 5)
+    assert request.filters == {"country": ["JP", "BE"]}
+    assert SearchRequest.from_params(params(q="")).sort == "date"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [({"lang": "fr"}, "lang"), ({"page": "x"}, "page"), ({"page_size": "101"}, "page_size"), ({"country": "US"}, "country")],
+)
+def test_bad_parameters_are_refused_with_a_message(db, values, message):
+    with pytest.raises(BadRequest, match=message):
+        SearchRequest.from_params(params(**values))
+
+
+def test_highlighting_marks_matching_words_and_escapes_the_rest():
+    html = highlight("<b>Filters</b> for ネットいじめ", ["filter", "苛め"])
+    assert html == "&lt;b&gt;<mark>Filters</mark>&lt;/b&gt; for ネット<mark>いじめ</mark>"

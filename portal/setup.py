@@ -52,3 +52,14 @@ def ensure_page_tree():
         listing = home.add_child(instance=PracticeIndexPage(slug="practices", **LISTING))
         listing.save_revision().publish()
     return listing
+
+
+def quiet_setup_databases():
+    """A throwaway test database for benchmarks, without the migrations' chatter on stdout."""
+    import contextlib
+    import io
+
+    from django.test.utils import setup_databases
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        return setup_databases(verbosity=0, interactive=False, keepdb=False)

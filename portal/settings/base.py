@@ -134,6 +134,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Django 6 makes https the default scheme of URL form fields; opt in now.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 WAGTAIL_SITE_NAME = "Safer Internet Practice Exchange"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English"), ("ja", "日本語")]
@@ -158,6 +161,10 @@ else:
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Safer Internet Practice Exchange <noreply@localhost>")
+# Workflow notifications go to moderators and submitters; superusers need not get every one.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+# The public join form takes at most this many applications from one address per window (seconds).
+JOIN_FORM_RATE_LIMIT = (5, 3600)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -20,7 +20,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings, setup_databases, teardown_databases
+from django.test.utils import override_settings, teardown_databases
+
+from portal.setup import quiet_setup_databases
 
 from practices.loaders import SCHEMES_FILE, TOPICS_FILE
 from practices.vocabulary import AgeGroup, Audience, Country
@@ -157,7 +159,7 @@ class Command(BaseCommand):
                     },
                 )
             with override_settings(**overrides):
-                old = setup_databases(verbosity=0, interactive=False, keepdb=False)
+                old = quiet_setup_databases()
                 try:
                     return self._run(size, corpus, query_mix, elasticsearch)
                 finally:

@@ -11,7 +11,9 @@ from pathlib import Path
 import yaml
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.test.utils import override_settings, setup_databases, teardown_databases
+from django.test.utils import override_settings, teardown_databases
+
+from portal.setup import quiet_setup_databases
 
 RELEVANCE = Path(__file__).resolve().parents[2] / "data" / "relevance"
 KINDS = ("en", "ja", "en-ja", "ja-en")
@@ -32,27 +34,35 @@ def recall(ranked, judged, k=K):
 
 
 def read_queries(path):
+    """Judged queries (docs/data-formats.md); `relevant` may also be a plain list of slugs (grade 1)."""
     try:
         queries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise CommandError(f"{path}: {error}") from None
-    for query in queries:
-        if not {"id", "kind", "query", "relevant"} <= set(query):
-            raise CommandError(f"{path}: query {query!r} needs id, kind, query and relevant")
+    if not isinstance(queries, list):
+        raise CommandError(f"{path}: expected a list of queries")
+    for number, query in enumerate(queries, start=1):
+        if not isinstance(query, dict) or "query" not in query or "relevant" not in query:
+            raise CommandError(f"{path}: query {number} needs at least `query` and `relevant`")
+        if isinstance(query["relevant"], list):
+            query["relevant"] = dict.fromkeys(query["relevant"], 1)
+        query.setdefault("id", f"q{number}")
+        query.setdefault("kind", "all")
     return queries
 
 
-def evaluate(queries, lang_of_kind=lambda kind: kind.split("-")[0]):
+def evaluate(queries):
     """Run every query through the search engine; return per-query rows."""
+    from practices.models import PracticePage
     from search import engine
+    from search.analysis import is_japanese
     from search.query import Query, SearchRequest
 
     rows = []
     for item in queries:
-        request = SearchRequest(q=item["query"], lang=lang_of_kind(item["kind"]), page_size=K)
+        lang = "ja" if is_japanese(item["query"]) else "en"
+        request = SearchRequest(q=item["query"], lang=lang, page_size=K)
         outcome = engine.run(request, Query.parse(item["query"]))
-        from practices.models import PracticePage
-
         slugs = dict(PracticePage.objects.filter(pk__in=[pk for pk, _ in outcome.hits]).values_list("pk", "slug"))
         ranked = [slugs[pk] for pk, _ in outcome.hits if pk in slugs]
         rows.append(
@@ -111,10 +121,11 @@ class Command(BaseCommand):
             }
             overrides = {"ELASTICSEARCH_URL": elasticsearch, "WAGTAILSEARCH_BACKENDS": backends}
         with override_settings(**overrides):
-            old_config = setup_databases(verbosity=0, interactive=False, keepdb=False)
+            old_config = quiet_setup_databases()
             try:
                 call_command("load_vocabulary", stdout=open("/dev/null", "w"))
-                call_command("import_practices", corpus, stdout=self.stdout, stderr=self.stderr)
+                # Lines the importer refuses are reported and left out rather than stopping the measurement.
+                call_command("import_practices", corpus, skip_invalid=True, stdout=self.stdout, stderr=self.stderr)
                 if elasticsearch:
                     call_command("update_index", backend_name="default", stdout=open("/dev/null", "w"))
                 rows = evaluate(judged)

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Organisation, PracticeIndexPage, PracticePage, Scheme, Topic
+from .models import Organisation, OrganisationPage, PracticeIndexPage, PracticePage, Scheme, Topic
 
 
 @register(PracticePage)
@@ -11,6 +11,12 @@ class PracticePageTR(TranslationOptions):
 @register(PracticeIndexPage)
 class PracticeIndexPageTR(TranslationOptions):
     fields = ("intro",)
+
+
+@register(OrganisationPage)
+class OrganisationPageTR(TranslationOptions):
+    # Nothing of its own to translate; registered so that modeltranslation handles it as a Page.
+    fields = ()
 
 
 @register(Topic)

@@ -36,7 +36,12 @@ FIELDS = {
     "url",
     "contact",
 }
-MAX_LENGTH = {"title": 255, "contact": 250, "slug": 80}
+MAX_LENGTH = {"title": 255, "contact": 250, "slug": 80, "url": 500, "organisation.url": 200}
+# Longest name each kind of named thing may have (the model fields' max_length).
+NAME_LENGTH = {"organisation": 200, "topics": 120, "schemes": 200}
+NAMED_KEYS = {"organisation": {"slug", "name", "country", "url", "description"}, "topics": {"slug", "name"}}
+NAMED_KEYS["schemes"] = NAMED_KEYS["topics"]
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 is_url = URLValidator(schemes=["http", "https"])
 
 
@@ -47,22 +52,26 @@ class Invalid(ValueError):
 def _text(value, path, max_length=None):
     if not isinstance(value, str):
         raise Invalid(f"{path} must be text")
+    if "\x00" in value:
+        raise Invalid(f"{path} contains a NUL character")
     value = value.strip()
     if max_length and len(value) > max_length:
         raise Invalid(f"{path} is longer than {max_length} characters")
     return value
 
 
-def _bilingual(record, field, required=False):
+def _bilingual(record, field, path=None, max_length=None):
+    path = path or field
     value = record.get(field)
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise Invalid(f"{field} must be an object with 'en' and/or 'ja' keys")
+        raise Invalid(f"{path} must be an object with 'en' and/or 'ja' keys")
     unknown = sorted(set(value) - set(LANGUAGE_CODES))
     if unknown:
-        raise Invalid(f"{field} has unknown language key {unknown[0]!r} (use 'en' or 'ja')")
-    return {code: _text(text, f"{field}.{code}", MAX_LENGTH.get(field)) for code, text in value.items()}
+        raise Invalid(f"{path} has unknown language key {unknown[0]!r} (use 'en' or 'ja')")
+    max_length = max_length or MAX_LENGTH.get(field)
+    return {code: _text(text, f"{path}.{code}", max_length) for code, text in value.items()}
 
 
 def _slug(value, path):
@@ -87,19 +96,25 @@ def _date(record, field):
         return None
     if not isinstance(value, str):
         raise Invalid(f"{field} must be a date written YYYY-MM-DD")
+    if not ISO_DATE.match(value):
+        raise Invalid(f"{field} {value!r} is not a date written YYYY-MM-DD")
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise Invalid(f"{field} {value!r} is not a real date (YYYY-MM-DD)") from None
 
 
-def _named(item, path):
+def _named(item, path, kind):
     """A topic, scheme or organisation reference: a slug, or an object with slug and names."""
     if isinstance(item, str):
         return {"slug": _slug(item, path), "name": {}}
     if not isinstance(item, dict) or "slug" not in item:
         raise Invalid(f"{path} must be a slug or an object with a 'slug'")
-    return {"slug": _slug(item["slug"], f"{path}.slug"), "name": _bilingual(item, "name")}
+    unknown = sorted(set(item) - NAMED_KEYS[kind])
+    if unknown:
+        raise Invalid(f"{path} has unknown field {unknown[0]!r}")
+    name = _bilingual(item, "name", f"{path}.name", NAME_LENGTH[kind])
+    return {"slug": _slug(item["slug"], f"{path}.slug"), "name": name}
 
 
 @dataclass
@@ -130,13 +145,13 @@ def validate(record):
     organisation = record.get("organisation")
     clean["organisation"] = None
     if organisation is not None:
-        clean["organisation"] = _named(organisation, "organisation")
+        clean["organisation"] = _named(organisation, "organisation", "organisation")
         country = organisation.get("country") if isinstance(organisation, dict) else None
         if country is not None and country not in Country.values:
             raise Invalid(f"organisation.country has unknown value {country!r}")
         clean["organisation"]["country"] = country
         url = organisation.get("url") if isinstance(organisation, dict) else None
-        clean["organisation"]["url"] = _url(url, "organisation.url") if url else ""
+        clean["organisation"]["url"] = _url(url, "organisation.url", MAX_LENGTH["organisation.url"]) if url else ""
         clean["organisation"]["description"] = (
             _bilingual(organisation, "description") if isinstance(organisation, dict) else {}
         )
@@ -144,7 +159,7 @@ def validate(record):
         items = record.get(field, [])
         if not isinstance(items, list):
             raise Invalid(f"{field} must be a list")
-        clean[field] = [_named(item, f"{field}[{i}]") for i, item in enumerate(items)]
+        clean[field] = [_named(item, f"{field}[{i}]", field) for i, item in enumerate(items)]
     clean["countries"] = _choices(record, "countries", Country.values)
     clean["audiences"] = _choices(record, "audiences", Audience.values)
     clean["age_groups"] = _choices(record, "age_groups", AgeGroup.values)
@@ -152,14 +167,16 @@ def validate(record):
     clean["ended"] = _date(record, "ended")
     if clean["started"] and clean["ended"] and clean["ended"] < clean["started"]:
         raise Invalid("ended is before started")
-    clean["url"] = _url(record.get("url"), "url") if record.get("url") else ""
+    clean["url"] = _url(record.get("url"), "url", MAX_LENGTH["url"]) if record.get("url") else ""
     clean["contact"] = _text(record.get("contact", ""), "contact", MAX_LENGTH["contact"])
     return clean
 
 
-def _url(value, path):
+def _url(value, path, max_length):
     if not isinstance(value, str):
         raise Invalid(f"{path} must be text")
+    if len(value) > max_length:
+        raise Invalid(f"{path} is longer than {max_length} characters")
     try:
         is_url(value)
     except ValidationError:
@@ -175,17 +192,19 @@ def paragraphs_to_html(text):
 
 def read(path):
     """Parse and validate a file; return (records, errors) with errors as 'line N: reason'."""
-    records, errors, seen = [], [], {}
+    records, errors, seen, creatable = [], [], {}, set()
     try:
-        handle = open(path, encoding="utf-8")
+        with open(path, "rb") as handle:
+            lines = list(enumerate(handle, start=1))
     except OSError as error:
         raise CommandError(f"{path}: {error.strerror}") from None
-    with handle:
+    for number, raw in lines:
+        # Each line is decoded on its own, so that --skip-invalid can skip one that is not UTF-8.
         try:
-            lines = list(enumerate(handle, start=1))
-        except UnicodeDecodeError:
-            raise CommandError(f"{path}: not UTF-8 text") from None
-    for number, line in lines:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            errors.append(f"line {number}: not UTF-8 text (byte {error.start + 1})")
+            continue
         if not line.strip():
             continue
         try:
@@ -193,15 +212,45 @@ def read(path):
         except json.JSONDecodeError as error:
             errors.append(f"line {number}: invalid JSON ({error.msg} at column {error.colno})")
             continue
+        except RecursionError:
+            errors.append(f"line {number}: invalid JSON (nested too deeply)")
+            continue
         except Invalid as problem:
             errors.append(f"line {number}: {problem}")
             continue
         if clean["slug"] in seen:
             errors.append(f"line {number}: slug {clean['slug']!r} already used on line {seen[clean['slug']]}")
             continue
+        # The first line that names an organisation creates it, and an organisation has a country.
+        organisation = clean["organisation"]
+        if organisation and not organisation["country"] and organisation["slug"] not in creatable:
+            if not Organisation.objects.filter(slug=organisation["slug"]).exists():
+                errors.append(f"line {number}: organisation.country is missing for the new {organisation['slug']!r}")
+                continue
+        if organisation:
+            creatable.add(organisation["slug"])
         seen[clean["slug"]] = number
         records.append(Record(number, clean))
-    return records, errors
+    return _without_slug_clashes(records, errors, creatable)
+
+
+def _without_slug_clashes(records, errors, organisations_named):
+    """Practices without an organisation sit beside the organisation pages, so their slugs must differ."""
+    existing = set(Organisation.objects.values_list("slug", flat=True))
+    organisation_slugs = existing | organisations_named
+    loose = set(PracticePage.objects.filter(organisation=None).values_list("slug", flat=True))
+    loose |= {record.data["slug"] for record in records if not record.data["organisation"]}
+    kept = []
+    for record in records:
+        data = record.data
+        if not data["organisation"] and data["slug"] in organisation_slugs:
+            errors.append(f"line {record.line}: slug {data['slug']!r} is an organisation's; give the practice its organisation or another slug")
+        elif data["organisation"] and data["organisation"]["slug"] not in existing and data["organisation"]["slug"] in loose:
+            errors.append(f"line {record.line}: organisation slug {data['organisation']['slug']!r} is already a practice's slug")
+        else:
+            kept.append(record)
+    errors.sort(key=lambda message: int(message.split()[1].rstrip(":")))
+    return kept, errors
 
 
 class Importer:
@@ -342,10 +391,10 @@ class Importer:
         for through in (PracticePage.topics.through, PracticePage.schemes.through):
             through.objects.bulk_create([link for link in self._links if isinstance(link, through)], batch_size=500)
 
-    @staticmethod
-    def _same(page, values, topics, schemes):
+    def _same(self, page, values, topics, schemes):
         return (
-            all(getattr(page, name) == value for name, value in values.items())
+            (page.live and not page.has_unpublished_changes or not self.publish)
+            and all(getattr(page, name) == value for name, value in values.items())
             and set(page.topics.all()) == set(topics)
             and set(page.schemes.all()) == set(schemes)
         )

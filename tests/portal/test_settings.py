@@ -1,0 +1,41 @@
+"""Settings (CONTRACT §2): production is clean under `check --deploy` and needs its secret; migrations are complete."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+    "DJANGO_SECRET_KEY": "test-only-8c2f1e9a7b4d6e3f0a1c5b9d2e7f4a8c6b0d3e1f5a9c7b2d",
+    "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+}
+
+
+def manage(*args, tmp_path, **env):
+    """Run manage.py in a fresh process, with a throwaway database and only the given Django settings."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    environment.update(DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}", **env)
+    python = ROOT / ".venv" / "bin" / "python"
+    command = [str(python if python.exists() else sys.executable), "manage.py", *args]
+    return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300)
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
+    result = manage("check", tmp_path=tmp_path, **{**PRODUCTION, "DJANGO_SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_models_and_migrations_agree(tmp_path):
+    result = manage(
+        "makemigrations", "--check", "--dry-run", tmp_path=tmp_path, DJANGO_SETTINGS_MODULE="portal.settings.test"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -35,7 +35,7 @@ test: check
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l ja --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "build/*"
-	$(PY) manage.py compilemessages -l ja
+	$(PY) manage.py compilemessages -l ja -i ".venv"
 
 elasticsearch:
 	search/elasticsearch.sh start

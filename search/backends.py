@@ -141,22 +141,33 @@ def sync_practices(objs):
         IndexVersion.bump()
 
 
+def forget_practices(ids=None):
+    texts, values = PracticeText.objects.all(), FacetValue.objects.all()
+    if ids is not None:
+        texts, values = texts.filter(page_id__in=ids), values.filter(page_id__in=ids)
+    texts.delete()
+    values.delete()
+    IndexVersion.bump()
+
+
 class PracticeIndexMixin:
-    """Keeps the practice text and facet tables beside modelsearch's own index entries."""
+    """Keeps the practice text and facet tables beside modelsearch's own index entries.
 
-    def add(self, obj):
-        super().add(obj)
-        sync_practices([obj])
+    On the index, not the backend, so that `update_index` (which writes to indexes directly)
+    rebuilds them too.
+    """
 
-    def add_bulk(self, model, obj_list):
-        super().add_bulk(model, obj_list)
-        sync_practices(obj_list)
+    def add_items(self, model, objs):
+        super().add_items(model, objs)
+        sync_practices(objs)
 
-    def delete(self, obj):
-        super().delete(obj)
-        PracticeText.objects.filter(page_id=obj.pk).delete()
-        FacetValue.objects.filter(page_id=obj.pk).delete()
-        IndexVersion.bump()
+    def delete_item(self, item):
+        super().delete_item(item)
+        forget_practices([item.pk])
+
+    def reset(self):
+        super().reset()
+        forget_practices()
 
 
 @cache
@@ -165,7 +176,8 @@ def _database_backend_class(vendor):
         from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend as base
     else:
         from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend as base
-    return type(f"Practice{base.__name__}", (PracticeIndexMixin, base), {})
+    index_class = type(f"Practice{base.index_class.__name__}", (PracticeIndexMixin, base.index_class), {})
+    return type(f"Practice{base.__name__}", (base,), {"index_class": index_class})
 
 
 def DatabaseSearchBackend(params):

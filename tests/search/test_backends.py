@@ -1,0 +1,32 @@
+"""How the search backends are configured: the database index's own tables, Elasticsearch analysis."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from search.backends import raw_text_analyzer
+from search.models import FacetValue, PracticeText
+from tests.conftest import practice
+
+
+@pytest.mark.django_db
+def test_update_index_rebuilds_the_practice_search_tables(client, vocabulary, import_lines):
+    import_lines(practice("eu-filters", en=("Filtering tools for families", "Parents set filters.")))
+    PracticeText.objects.all().delete()
+    FacetValue.objects.all().delete()
+    assert client.get("/api/search/", {"q": "filtering"}).json()["count"] == 0
+    call_command("update_index", stdout=open(os.devnull, "w"))
+    assert [r["slug"] for r in client.get("/api/search/", {"q": "filtering"}).json()["results"]] == ["eu-filters"]
+
+
+@pytest.mark.parametrize(
+    ("modules", "analyzer"),
+    [
+        ({"analysis-kuromoji", "analysis-common"}, "kuromoji_tokenizer"),
+        ({"analysis-common"}, "cjk"),
+        (set(), "standard"),
+    ],
+)
+def test_raw_japanese_text_gets_the_best_analyzer_the_cluster_has(modules, analyzer):
+    assert analyzer in raw_text_analyzer(modules).values()

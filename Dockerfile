@@ -21,4 +21,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD python -c "import os, sys, urllib.request as u; host = os.environ['DJANGO_ALLOWED_HOSTS'].split(',')[0]; \
 r = u.Request('http://127.0.0.1:8000/healthz', headers={'Host': host, 'X-Forwarded-Proto': 'https'}); \
 sys.exit(u.urlopen(r).status != 200)"
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_vocabulary && exec gunicorn portal.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --timeout 60 --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py createcachetable && python manage.py setup_portal && exec gunicorn portal.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --timeout 60 --access-logfile -"]

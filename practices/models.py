@@ -11,6 +11,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
+from wagtail.log_actions import log
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -160,8 +161,14 @@ class Organisation(BilingualNameMixin, index.Indexed, models.Model):
             listing = PracticeIndexPage.objects.first()
             if listing is None:
                 return None
-            page = listing.add_child(instance=OrganisationPage(organisation=self, slug=self.slug, **titles))
-            page.save_revision().publish()
+            # Published as it is created: it only shows the organisation's snippet and practices,
+            # and importers create hundreds at a time (a revision and publish took ~0.2 s each).
+            now = timezone.now()
+            page = OrganisationPage(
+                organisation=self, slug=self.slug, live=True, first_published_at=now, last_published_at=now, **titles
+            )
+            listing.add_child(instance=page)
+            log(instance=page, action="wagtail.publish", content_changed=True)
         elif any(getattr(page, name) != value for name, value in titles.items()):
             for name, value in titles.items():
                 setattr(page, name, value)
@@ -334,7 +341,7 @@ class PracticePage(OwnLanguageCleanMixin, Page):
         index.SearchField("index_summary", boost=2, es_extra=ANALYSED),
         index.SearchField("index_names", boost=2, es_extra=ANALYSED),
         index.SearchField("index_text", es_extra=ANALYSED),
-        index.AutocompleteField("index_title", es_extra=ANALYSED),
+        index.AutocompleteField("index_autocomplete", es_extra=ANALYSED),
         index.FilterField("organisation"),
         index.FilterField("started"),
         *[index.FilterField(f"facet_{name}") for name in ("topic", "scheme", "country", "audience", "age", "language")],
@@ -347,6 +354,17 @@ class PracticePage(OwnLanguageCleanMixin, Page):
     class Meta:
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
+
+    preview_modes = [("en", _("English")), ("ja", _("Japanese"))]
+
+    def serve_preview(self, request, mode_name):
+        # Preview each language as readers of /en/ or /ja/ see it; render inside the override.
+        with translation.override(mode_name):
+            request.LANGUAGE_CODE = mode_name
+            response = super().serve_preview(request, mode_name)
+            if hasattr(response, "render"):
+                response.render()
+            return response
 
     @property
     def languages(self):
@@ -425,6 +443,9 @@ class PracticePage(OwnLanguageCleanMixin, Page):
     def index_summary(self):
         return search_documents.analysed_fields(self, "summary")
 
+    def index_autocomplete(self):
+        return search_documents.autocomplete_text(self)
+
     def index_text(self):
         return search_documents.analysed_fields(self, "body", "objectives", "outcomes", "lessons", "transfer")
 
@@ -464,3 +485,41 @@ class PracticeDocument(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+
+
+class JoinApplication(models.Model):
+    """An NGO's application to join, sent through the public form; a moderator accepts or declines it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    organisation_name = models.CharField(_("organisation name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    website = models.URLField(_("website"), blank=True, max_length=500)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=[("en", _("English")), ("ja", _("Japanese"))], default="en"
+    )
+    message = models.TextField(_("about the organisation and its work"), max_length=4000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Set when a moderator accepts the application."),
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application to join")
+        verbose_name_plural = _("applications to join")
+
+    def __str__(self):
+        return self.organisation_name

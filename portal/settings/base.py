@@ -120,6 +120,8 @@ TIME_ZONE = "UTC"
 
 # One ASCII slug per practice, shared by /en/ and /ja/ URLs.
 WAGTAILMODELTRANSLATION_TRANSLATE_SLUGS = False
+# Editors see the English and Japanese fields side by side without choosing a language first.
+WAGTAILMODELTRANSLATION_LOCALE_PICKER_DEFAULT = ("en", "ja")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "ja")}
 # Wagtail's own page-per-locale translation is not used alongside modeltranslation.

@@ -169,7 +169,7 @@ class Command(BaseCommand):
 
     def _run(self, size, corpus, query_mix, elasticsearch):
         quiet = open("/dev/null", "w")
-        call_command("load_vocabulary", stdout=quiet)
+        call_command("setup_portal", stdout=quiet)
         if elasticsearch:
             call_command("update_index", backend_name="default", stdout=quiet)
         started = time.perf_counter()

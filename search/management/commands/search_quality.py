@@ -123,7 +123,7 @@ class Command(BaseCommand):
         with override_settings(**overrides):
             old_config = quiet_setup_databases()
             try:
-                call_command("load_vocabulary", stdout=open("/dev/null", "w"))
+                call_command("setup_portal", stdout=open("/dev/null", "w"))
                 # Lines the importer refuses are reported and left out rather than stopping the measurement.
                 call_command("import_practices", corpus, skip_invalid=True, stdout=self.stdout, stderr=self.stderr)
                 if elasticsearch:

@@ -1,0 +1,111 @@
+"""The public form to apply to join, and the moderators' form to accept an application and invite its editor."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+from wagtail.users.models import UserProfile
+
+from .models import JoinApplication, Organisation
+from .permissions import add_editor
+from .vocabulary import Country, Language
+
+HONEYPOT = "phone"
+
+
+class JoinForm(forms.ModelForm):
+    # Hidden from people (CSS, aria-hidden, no tab stop); a bot that fills in every field gives itself away.
+    phone = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    class Meta:
+        model = JoinApplication
+        fields = ["organisation_name", "country", "website", "contact_name", "email", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "organisation_name": _("In English, Japanese or both."),
+            "message": _("What your organisation does for children's safety online, and which practices you would share."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[HONEYPOT].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    def is_spam(self):
+        return bool(self.data.get(HONEYPOT))
+
+
+class InviteForm(forms.Form):
+    """A new organisation and its first editor, prefilled from an application."""
+
+    slug = forms.SlugField(
+        label=_("Organisation slug"), max_length=80, help_text=_("Lower-case letters, digits and hyphens; used in addresses.")
+    )
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    name_ja = forms.CharField(label=_("Name in Japanese"), max_length=200, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
+    username = forms.CharField(label=_("Editor's user name"), max_length=150)
+    email = forms.EmailField(label=_("Editor's e-mail address"))
+    language = forms.ChoiceField(label=_("Editor's interface language"), choices=Language.choices)
+
+    @classmethod
+    def initial_for(cls, application):
+        name = application.organisation_name
+        written_in_english = name.isascii()
+        return {
+            "slug": slugify(name)[:80],
+            "name_en": name if written_in_english else "",
+            "name_ja": "" if written_in_english else name,
+            "country": application.country,
+            "username": application.email.split("@")[0],
+            "email": application.email,
+            "language": application.language,
+        }
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Organisation.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("An organisation with this slug exists already."))
+        return slug
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is taken."))
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address exists already."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("name_en") or cleaned.get("name_ja")):
+            self.add_error("name_en", _("Give a name in English, Japanese or both."))
+        return cleaned
+
+    def save(self, application, by):
+        """Create the organisation (and its page), the editor without a usable password, and their group membership."""
+        data = self.cleaned_data
+        organisation = Organisation(
+            slug=data["slug"],
+            name_en=data["name_en"],
+            name_ja=data["name_ja"],
+            country=data["country"],
+            url=application.website,
+        )
+        organisation.full_clean()
+        organisation.save()
+        log(organisation, "wagtail.create", user=by)
+        user = get_user_model()(username=data["username"], email=data["email"])
+        # They choose their own password through the invitation link.
+        user.set_unusable_password()
+        user.save()
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = data["language"]
+        profile.save()
+        log(user, "practices.invite_editor", user=by, data={"organisation": organisation.slug})
+        add_editor(user, organisation, by=by)
+        return organisation, user

@@ -1,0 +1,118 @@
+"""Applying to join: the public form, and the moderators' view that accepts an application and invites its editor."""
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.contrib.admin.utils import quote
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
+
+from .forms import InviteForm, JoinForm
+from .models import JoinApplication
+from .notifications import notify_moderators_of_application, send_invitation
+
+
+def _rate_key(request):
+    # The client's address as django-axes resolves it, so one setting serves both behind a proxy.
+    return "join-form:%s" % get_client_ip_address(request)
+
+
+def _over_rate_limit(request):
+    limit, _window = settings.JOIN_FORM_RATE_LIMIT
+    return cache.get(_rate_key(request), 0) >= limit
+
+
+def _count_submission(request):
+    _limit, window = settings.JOIN_FORM_RATE_LIMIT
+    key = _rate_key(request)
+    # add() starts the window on the first submission only; incr() keeps its expiry.
+    cache.add(key, 0, timeout=window)
+    cache.incr(key)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def join(request):
+    form = JoinForm(request.POST or None)
+    if request.method == "POST":
+        if _over_rate_limit(request):
+            return render(request, "practices/join.html", {"form": form, "rate_limited": True}, status=429)
+        if form.is_spam():
+            # Answer as if it worked, so a bot learns nothing; store and send nothing.
+            _count_submission(request)
+            return redirect("join_thanks")
+        if form.is_valid():
+            _count_submission(request)
+            application = form.save(commit=False)
+            application.language = get_language()
+            application.save()
+            notify_moderators_of_application(application)
+            return redirect("join_thanks")
+    return render(request, "practices/join.html", {"form": form})
+
+
+def join_thanks(request):
+    return render(request, "practices/join_thanks.html")
+
+
+class InviteView(WagtailAdminTemplateMixin, FormView):
+    """Accept an application: create the organisation and its first editor, and mail them a set-password link."""
+
+    template_name = "practices/admin/invite.html"
+    form_class = InviteForm
+    page_title = gettext_lazy("Accept and invite")
+    header_icon = "mail"
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm("practices.change_joinapplication"):
+            raise PermissionDenied
+        self.application = get_object_or_404(JoinApplication, pk=pk)
+        if self.application.status != JoinApplication.Status.NEW:
+            messages.error(request, _("This application has been decided already."))
+            return redirect(self.inspect_url())
+        return super().dispatch(request, pk)
+
+    def inspect_url(self):
+        return reverse("wagtailsnippets_practices_joinapplication:inspect", args=[quote(self.application.pk)])
+
+    def get_page_subtitle(self):
+        return self.application.organisation_name
+
+    def get_initial(self):
+        return InviteForm.initial_for(self.application)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            application=self.application,
+            action_url=self.request.path,
+            submit_button_label=_("Create the organisation and send the invitation"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            organisation, user = form.save(self.application, by=self.request.user)
+            self.application.status = JoinApplication.Status.ACCEPTED
+            self.application.organisation = organisation
+            self.application.save()
+            log(
+                self.application,
+                "practices.accept_application",
+                user=self.request.user,
+                data={"organisation": organisation.slug},
+            )
+        send_invitation(user, organisation)
+        messages.success(
+            self.request,
+            _("%(organisation)s was created and %(email)s was invited.") % {"organisation": organisation, "email": user.email},
+        )
+        return redirect(self.inspect_url())

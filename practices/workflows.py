@@ -1,0 +1,29 @@
+"""The moderation workflow: every practice, new or edited, needs a moderator's approval to be published."""
+
+from django.db import transaction
+from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+from .models import PracticeIndexPage
+from .permissions import disarm_wagtail_editors_group, moderators_group
+
+PRACTICE_REVIEW = "Practice review"
+MODERATOR_REVIEW = "Moderator review"
+
+
+@transaction.atomic
+def ensure_moderation(by=None):
+    """Set up the groups and the "Practice review" workflow on the practice listing; running it again changes nothing."""
+    listing = PracticeIndexPage.objects.first()
+    if listing is None:
+        return None
+    moderators = moderators_group(by=by)
+    disarm_wagtail_editors_group(by=by)
+    task = GroupApprovalTask.objects.filter(name=MODERATOR_REVIEW).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=MODERATOR_REVIEW)
+    task.groups.set([moderators])
+    workflow, _created = Workflow.objects.get_or_create(name=PRACTICE_REVIEW)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    # The nearest workflow up the tree applies: this one covers the listing and everything under it.
+    WorkflowPage.objects.update_or_create(page=listing, defaults={"workflow": workflow})
+    return workflow

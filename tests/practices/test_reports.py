@@ -1,0 +1,70 @@
+"""Moderators' reports: practices missing a language, and practices not updated for two years."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from practices.models import PracticePage
+from tests.conftest import practice
+from tests.practices.conftest import EU_NGO
+
+pytestmark = pytest.mark.django_db
+
+EU_TITLE = "Family online safety evenings"
+JP_TITLE = "親子のスマホ教室"
+BILINGUAL_TITLE = "Helpline for teenagers"
+
+
+@pytest.fixture
+def bilingual(accounts, import_lines):
+    import_lines(
+        practice(
+            "bilingual-helpline",
+            en=(BILINGUAL_TITLE, "A chat helpline for teenagers."),
+            ja=("十代のための相談窓口", "チャットで相談できる窓口です。"),
+            organisation=EU_NGO,
+        )
+    )
+
+
+def test_translation_gaps_lists_practices_missing_a_language(signed_in, bilingual):
+    html = signed_in("moderator").get(reverse("practices_reports:translation_gaps")).content.decode()
+    assert EU_TITLE in html and JP_TITLE in html
+    assert BILINGUAL_TITLE not in html
+
+
+def test_translation_gaps_filters_by_the_missing_language(signed_in, bilingual):
+    url = reverse("practices_reports:translation_gaps")
+    html = signed_in("moderator").get(url, {"missing": "ja"}).content.decode()
+    assert EU_TITLE in html
+    assert JP_TITLE not in html
+
+
+def test_translation_gaps_exports_csv(signed_in, bilingual):
+    response = signed_in("moderator").get(reverse("practices_reports:translation_gaps"), {"export": "csv"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert EU_TITLE in content and JP_TITLE in content and BILINGUAL_TITLE not in content
+
+
+def test_stale_lists_practices_not_updated_for_two_years(signed_in, bilingual):
+    three_years_ago = timezone.now() - timedelta(days=3 * 365)
+    PracticePage.objects.filter(slug="jp-published").update(latest_revision_created_at=three_years_ago)
+    html = signed_in("moderator").get(reverse("practices_reports:stale")).content.decode()
+    assert JP_TITLE in html
+    assert EU_TITLE not in html and BILINGUAL_TITLE not in html
+
+
+@pytest.mark.parametrize("name", ["translation_gaps", "stale"])
+def test_editors_cannot_open_the_reports(signed_in, accounts, name):
+    response = signed_in("ngo_eu").get(reverse(f"practices_reports:{name}"))
+    assert response.status_code in (302, 403)
+    assert JP_TITLE not in response.content.decode()
+
+
+def test_reports_are_in_the_moderators_menu_only(signed_in, accounts):
+    url = reverse("practices_reports:translation_gaps")
+    assert url in signed_in("moderator").get(reverse("wagtailadmin_home")).content.decode()
+    assert url not in signed_in("ngo_eu").get(reverse("wagtailadmin_home")).content.decode()

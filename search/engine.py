@@ -291,7 +291,7 @@ def autocomplete_terms(text):
         return [], []
     last = tokens[-1]
     typed = as_written(text[last.start : last.end])
-    return [token.terms[0] for token in tokens[:-1]], list(dict.fromkeys([typed, last.terms[0]]))
+    return [token.terms[0] for token in tokens[:-1]], [p for p in dict.fromkeys([typed, last.terms[0]]) if p]
 
 
 def autocomplete(search_request):

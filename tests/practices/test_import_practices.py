@@ -300,7 +300,7 @@ def test_existing_organisations_topics_and_schemes_are_found_by_slug(vocabulary,
 
 def test_imported_practices_are_searchable_at_once(client, vocabulary, tmp_path):
     run(write_lines(tmp_path, GOOD, practice("jp", ja=("相談窓口のチャット", "十代の相談を受けます。"))))
-    assert [r["slug"] for r in search(client, q="helpline")["results"]][:1] == ["good-practice"]
+    assert {r["slug"] for r in search(client, q="helpline")["results"]} == {"good-practice", "jp"}
     assert "jp" in [r["slug"] for r in search(client, q="相談窓口")["results"]]
 
 

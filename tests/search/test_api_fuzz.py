@@ -13,7 +13,10 @@ ODD_PIECES = [
     "{", "}", "[", "]", '"unclosed', "title:", "'; DROP TABLE wagtailcore_page; --", "1 OR 1=1", "%", "_",
     "😀", "👨‍👩‍👧", "ｽﾏﾎ", "ネットいじめ", "子ども", "cyberbullying", "\u200b", "\ufeff", "\n", "\t", "&", "<script>",
 ]
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomised: CI explores the same 150 cases every run; `--hypothesis-seed=random` explores new ones.
+FUZZ = settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 # Inputs that once broke full-text engines, tried on every run before the random ones.
 KNOWN = [{"q": q} for q in ('"', "NEAR(a b)", "*", "a AND", "^x", "-", "\u3000", "\x00", "title:x", "あ" * 501)]
 

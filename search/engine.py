@@ -6,7 +6,8 @@ page of hits in order, the total, and facet counts over everything that matched.
 
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -62,6 +63,10 @@ class Snapshot:
                 if pk in grouped:
                     grouped[pk][facet].add(value)
         self.values = {pk: {facet: frozenset(v) for facet, v in facets.items()} for pk, facets in grouped.items()}
+        self.facet_keys = {
+            pk: tuple((facet, value) for facet in FACETS for value in facets.get(facet, ()))
+            for pk, facets in grouped.items()
+        }
 
     @classmethod
     def current(cls):
@@ -71,12 +76,9 @@ class Snapshot:
         return cls._current
 
     def facet_counts(self, ids):
-        counts = {facet: defaultdict(int) for facet in FACETS}
-        for pk in ids:
-            for facet, values in self.values[pk].items():
-                if facet in counts:
-                    for value in values:
-                        counts[facet][value] += 1
+        counts = {facet: {} for facet in FACETS}
+        for (facet, value), n in Counter(chain.from_iterable(map(self.facet_keys.__getitem__, ids))).items():
+            counts[facet][value] = n
         return {facet: dict(sorted(c.items(), key=lambda item: (-item[1], item[0]))) for facet, c in counts.items()}
 
 
@@ -90,9 +92,11 @@ class DatabaseEngine:
         self.vendor = connection.vendor
         self.name = "postgresql" if self.vendor == "postgresql" else "sqlite"
 
-    def allowed(self, request):
+    @staticmethod
+    def allowed(request, snapshot):
         """Ids of the live practices that pass the request's filters, newest first."""
-        snapshot = Snapshot.current()
+        if not request.filters:
+            return snapshot.newest_first
         wanted = [(facet, set(values)) for facet, values in request.filters.items()]
         return [
             pk
@@ -101,7 +105,8 @@ class DatabaseEngine:
         ]
 
     def run(self, request, query):
-        newest_first = self.allowed(request)
+        snapshot = Snapshot.current()
+        newest_first = self.allowed(request, snapshot)
         allowed = set(newest_first)
         total, matched = defaultdict(float), defaultdict(int)
         for clause in query.clauses:
@@ -117,10 +122,10 @@ class DatabaseEngine:
         else:
             hits = [pk for pk in newest_first if pk in total]
         page = [(pk, total.get(pk, 0.0)) for pk in hits[request.start : request.start + request.page_size]]
-        return Outcome(hits=page, count=len(hits), facets=Snapshot.current().facet_counts(hits), backend=self.name)
+        return Outcome(hits=page, count=len(hits), facets=snapshot.facet_counts(hits), backend=self.name)
 
     def autocomplete(self, request, words, prefixes):
-        allowed = self.allowed(request)
+        allowed = set(self.allowed(request, Snapshot.current()))
         matches = fulltext.title_prefix_matches(words, prefixes)
         ranked = sorted(((score, pk) for pk, score in matches.items() if pk in allowed), reverse=True)
         return [pk for _score, pk in ranked[:AUTOCOMPLETE_LIMIT]]

@@ -415,6 +415,7 @@ class PracticePage(OwnLanguageCleanMixin, Page):
         if self.path and self.depth > 1:
             parent = self.get_parent().specific
             self.organisation_id = getattr(parent, "organisation_id", None)
+        self.__dict__.pop(search_documents.MEMO, None)  # index text is computed afresh for the new content
         return super().save(*args, **kwargs)
 
     def clean(self):
@@ -437,18 +438,25 @@ class PracticePage(OwnLanguageCleanMixin, Page):
             raise ValidationError(errors)
 
     # What the search index holds (see search/documents.py); facets are plain slugs and codes.
+    # Each backend asks for them (the database index and its practice tables, Elasticsearch),
+    # so they are computed once per saved version of the page.
+    @search_documents.memoised
     def index_title(self):
         return search_documents.analysed_fields(self, "title")
 
+    @search_documents.memoised
     def index_summary(self):
         return search_documents.analysed_fields(self, "summary")
 
+    @search_documents.memoised
     def index_autocomplete(self):
         return search_documents.autocomplete_text(self)
 
+    @search_documents.memoised
     def index_text(self):
         return search_documents.analysed_fields(self, "body", "objectives", "outcomes", "lessons", "transfer")
 
+    @search_documents.memoised
     def index_names(self):
         return search_documents.analysed_names(self)
 

@@ -23,12 +23,9 @@ from modelsearch.backends.elasticsearch8 import (
 from modelsearch.backends import get_search_backends_with_name
 from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebuilder
 from modelsearch.index import insert_or_update_object
-from wagtail.signal_handlers import (
-    connect_reference_index_signal_handlers_for_model,
-    disconnect_reference_index_signal_handlers_for_model,
-)
 from modelsearch.signal_handlers import post_save_signal_handler
 
+from .documents import MEMO
 from .models import FacetValue, IndexVersion, PendingIndexUpdate, PracticeText
 
 logger = logging.getLogger(__name__)
@@ -59,51 +56,42 @@ def reindex(sender, instance, **kwargs):
     modelsearch indexes a page from its post_save signal, which fires before the page's
     ParentalManyToMany fields (topics, schemes) are saved; by now they are.
     """
+    instance.__dict__.pop(MEMO, None)
     deferred = getattr(_deferred, "pks", None)
-    if deferred is not None and isinstance(instance, deferred[0]):
-        deferred[1].add(instance.pk)
+    if deferred is not None and type(instance) in deferred:
+        deferred[type(instance)].add(instance.pk)
     else:
         insert_or_update_object(instance)
 
 
 @contextmanager
-def bulk_indexing(model):
-    """Within the block, saved objects of the model are indexed once, in bulk, at its end (imports)."""
-    saved = set()
+def bulk_indexing(*models):
+    """Within the block, saved objects of the models are indexed once, in bulk, at its end (imports)."""
+    saved = {model: set() for model in models}
 
-    def collect(instance, raw=False, **kwargs):
-        saved.add(instance.pk)
+    def collect(sender, instance, raw=False, **kwargs):
+        saved[sender].add(instance.pk)
 
-    post_save.disconnect(post_save_signal_handler, sender=model)
-    post_save.connect(collect, sender=model, weak=False)
-    _deferred.pks = (model, saved)
+    for model in models:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+        post_save.connect(collect, sender=model, weak=False)
+    _deferred.pks = saved
     try:
         yield
     finally:
         _deferred.pks = None
-        post_save.disconnect(collect, sender=model)
-        post_save.connect(post_save_signal_handler, sender=model)
-    pks = sorted(saved)
-    for start in range(0, len(pks), INDEX_CHUNK):
-        chunk = pks[start : start + INDEX_CHUNK]
-        objs = list(model.get_indexed_objects().filter(pk__in=chunk).prefetch_related(*getattr(model, "index_prefetch", ())))
-        if objs:
-            index_objects(model, objs)
-
-
-@contextmanager
-def without_reference_index(model):
-    """Skip Wagtail's reference index for the model within the block (bulk imports).
-
-    It records which objects a page links to (shown as "usage" in the admin); imported
-    practices link only to their topics, schemes and organisation, and
-    `manage.py rebuild_references_index` fills it in afterwards.
-    """
-    disconnect_reference_index_signal_handlers_for_model(model)
-    try:
-        yield
-    finally:
-        connect_reference_index_signal_handlers_for_model(model)
+        for model in models:
+            post_save.disconnect(collect, sender=model)
+            post_save.connect(post_save_signal_handler, sender=model)
+    for model, pks in saved.items():
+        pks = sorted(pks)
+        for start in range(0, len(pks), INDEX_CHUNK):
+            chunk = pks[start : start + INDEX_CHUNK]
+            objs = list(
+                model.get_indexed_objects().filter(pk__in=chunk).prefetch_related(*getattr(model, "index_prefetch", ()))
+            )
+            if objs:
+                index_objects(model, objs)
 
 
 def _practices(objs):

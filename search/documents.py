@@ -1,5 +1,7 @@
 """What the search index holds for a practice: analysed text of both language versions."""
 
+import functools
+
 from django.utils.html import strip_tags
 
 from practices.vocabulary import LANGUAGE_CODES
@@ -8,6 +10,22 @@ from .analysis import analyse, surfaces_and_terms
 
 # Text fields of a practice that are plain text; the others are rich text (HTML).
 PLAIN_FIELDS = ("title", "summary")
+
+
+MEMO = "_index_memo"
+
+
+def memoised(method):
+    """Remember what an index method returned on this instance; `save()` forgets it (MEMO)."""
+
+    @functools.wraps(method)
+    def wrapper(page):
+        memo = page.__dict__.setdefault(MEMO, {})
+        if method.__name__ not in memo:
+            memo[method.__name__] = method(page)
+        return memo[method.__name__]
+
+    return wrapper
 
 
 def plain_text(value):

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
+from modelsearch.backends import get_search_backend
 from wagtail.models import PageLogEntry, Revision
 
-from practices.models import Organisation, PracticePage, Scheme, Topic
+from practices.models import Organisation, OrganisationPage, PracticePage, Scheme, Topic
 from tests.conftest import practice
 
 pytestmark = pytest.mark.django_db
@@ -302,6 +303,17 @@ def test_imported_practices_are_searchable_at_once(client, vocabulary, tmp_path)
     run(write_lines(tmp_path, GOOD, practice("jp", ja=("相談窓口のチャット", "十代の相談を受けます。"))))
     assert {r["slug"] for r in search(client, q="helpline")["results"]} == {"good-practice", "jp"}
     assert "jp" in [r["slug"] for r in search(client, q="相談窓口")["results"]]
+
+
+def test_imported_organisations_topics_and_schemes_are_in_the_admin_search(site, tmp_path):
+    scheme = {"slug": "new-scheme", "name": {"en": "Quokka scheme", "ja": "新しい枠組み"}}
+    topic = {"slug": "new-topic", "name": {"en": "Quokka topic"}}
+    organisation = {"slug": "quokka-ngo", "name": {"en": "Quokka NGO"}, "country": "BE"}
+    run(write_lines(tmp_path, practice("x", en=("T", "S"), topics=[topic], schemes=[scheme], organisation=organisation)))
+    assert [o.slug for o in get_search_backend().search("quokka", Organisation)] == ["quokka-ngo"]
+    assert [t.slug for t in get_search_backend().search("quokka", Topic)] == ["new-topic"]
+    assert [s.slug for s in get_search_backend().search("quokka", Scheme)] == ["new-scheme"]
+    assert [p.slug for p in OrganisationPage.objects.search("quokka")] == ["quokka-ngo"]
 
 
 def test_a_japanese_only_line_gets_no_english_title(site, tmp_path):

@@ -13,12 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Page, PageLogEntry
+from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published
 
 from portal.setup import ensure_page_tree
-from practices.models import PRACTICE_TEXT_FIELDS, Organisation, PracticePage, Scheme, Topic
+from practices.models import PRACTICE_TEXT_FIELDS, Organisation, OrganisationPage, PracticePage, Scheme, Topic
 from practices.vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country
-from search.backends import bulk_indexing, without_reference_index
+from search.backends import bulk_indexing
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TEXT_FIELDS = ("title", "summary", "body", "objectives", "outcomes", "lessons", "transfer")
@@ -419,7 +420,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(records)} valid line(s), {len(errors)} invalid; nothing written (dry run).")
             return
         importer = Importer([record.data["slug"] for record in records], publish=not draft)
-        with bulk_indexing(PracticePage), without_reference_index(PracticePage), transaction.atomic():
+        # Indexed once at the end; the reference index (the admin's "usage" counts) is left to
+        # `manage.py rebuild_references_index`, which the README suggests after large imports.
+        indexed_later = (PracticePage, OrganisationPage, Organisation, Topic, Scheme)
+        with bulk_indexing(*indexed_later), disable_reference_index_auto_update(), transaction.atomic():
             for record in records:
                 importer.write(record)
             importer.finish()

@@ -132,6 +132,12 @@ def tokenize(text):
     yield from _latin_tokens(text[position:], position)
 
 
+@lru_cache(maxsize=4096)
+def tokens(text):
+    """The Tokens of a text, remembered: result lists highlight the same summaries again and again."""
+    return tuple(tokenize(text))
+
+
 def terms(text):
     """The index terms of a text, in order, parts of compounds after the compound."""
     return [term for token in tokenize(text) for term in token.terms]

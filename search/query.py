@@ -10,7 +10,7 @@ from practices.models import Organisation, Scheme, Topic
 from practices.vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country, Language
 
 from . import glossary
-from .analysis import JAPANESE_RUN, tokenize
+from .analysis import JAPANESE_RUN, tokens
 
 MAX_QUERY_LENGTH = 500
 MAX_PAGE = 1000
@@ -125,16 +125,16 @@ class Query:
 
     @classmethod
     def parse(cls, text):
-        tokens = list(tokenize(text))
-        spans = glossary.expander().match([token.terms[0] for token in tokens])
+        words = tokens(text)
+        spans = glossary.expander().match([token.terms[0] for token in words])
         clauses, concepts, position = [], [], 0
-        for start, end, found in [*spans, (len(tokens), len(tokens), [])]:
-            for token in tokens[position:start]:
+        for start, end, found in [*spans, (len(words), len(words), [])]:
+            for token in words[position:start]:
                 clauses.append(Clause(text[token.start : token.end], tuple((term,) for term in token.terms)))
             if end > start:
-                own = tuple(token.terms[0] for token in tokens[start:end])
+                own = tuple(token.terms[0] for token in words[start:end])
                 phrases = _shortest([own, *(phrase for concept in found for phrase in concept.phrases)])
-                clauses.append(Clause(text[tokens[start].start : tokens[end - 1].end], phrases))
+                clauses.append(Clause(text[words[start].start : words[end - 1].end], phrases))
                 concepts.extend(c for c in found if c not in concepts)
             position = end
         unique = list(dict.fromkeys(clauses))
@@ -165,7 +165,7 @@ def highlight(text, terms):
         return ""
     wanted = set(terms)
     parts, position = [], 0
-    for token in tokenize(text):
+    for token in tokens(text):
         if wanted.intersection(token.terms):
             parts.append(escape(text[position : token.start]))
             parts.append(f"<mark>{escape(text[token.start : token.end])}</mark>")

@@ -5,10 +5,11 @@ else is folded to lower-case ASCII and stemmed with Snowball's English stemmer. 
 and queries go through the same functions, so every backend sees the same terms.
 """
 
+import hashlib
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -60,8 +61,7 @@ def _stemmer():
     return _local.stemmer
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word of the original text: its place, and the terms it contributes to the index."""
 
     start: int
@@ -130,6 +130,11 @@ def tokenize(text):
         yield from _japanese_tokens(run.group(), run.start())
         position = run.end()
     yield from _latin_tokens(text[position:], position)
+
+
+def digest(text):
+    """A short fingerprint of a text, to tell whether stored tokens are of this very text."""
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 @lru_cache(maxsize=4096)

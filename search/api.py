@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from practices.models import PracticePage
 
 from . import engine
+from .models import FacetValue, PracticeText
 from .query import BadRequest, Query, SearchRequest, highlight
 
 
@@ -20,10 +21,11 @@ CARD_FIELDS = (
 )
 
 
-def card(page, lang, terms=(), score=0.0, topics=None, schemes=None):
+def card(page, lang, terms=(), score=0.0, topics=None, schemes=None, summary_tokens=None):
     """A practice as result lists show it, in the reader's language where it exists.
 
-    Result lists pass the topic and scheme slugs they fetched for all their pages at once.
+    Result lists pass what they fetched for all their pages at once: topic and scheme slugs,
+    and the summaries' stored tokens for highlighting.
     """
     title, title_lang = page.text_in("title", lang)
     summary, summary_lang = page.text_in("summary", lang)
@@ -38,7 +40,7 @@ def card(page, lang, terms=(), score=0.0, topics=None, schemes=None):
         "title_lang": title_lang,
         "summary": summary,
         "summary_lang": summary_lang,
-        "snippet": highlight(summary, terms),
+        "snippet": highlight(summary, terms, (summary_tokens or {}).get(summary_lang)),
         "languages": page.languages,
         "organisation": {"slug": organisation.slug, "name": organisation.name_in(lang)} if organisation else None,
         "countries": list(page.countries),
@@ -51,15 +53,17 @@ def card(page, lang, terms=(), score=0.0, topics=None, schemes=None):
 def practice_results(outcome, search_request, query):
     """The hits of an outcome in order; a hit unpublished since the engine indexed it is left out."""
     ids = [pk for pk, _score in outcome.hits]
-    pages = PracticePage.objects.live().filter(pk__in=ids).select_related("organisation").only(*CARD_FIELDS).in_bulk()
-    # Slugs straight from the link tables: a third of the time prefetching whole topics took.
-    topics, schemes = defaultdict(list), defaultdict(list)
-    for slugs, name in ((topics, "topic"), (schemes, "scheme")):
-        links = getattr(PracticePage, f"{name}s").through.objects.filter(practicepage_id__in=ids)
-        for page_id, slug in links.order_by(f"{name}__slug").values_list("practicepage_id", f"{name}__slug"):
-            slugs[page_id].append(slug)
+    pages = PracticePage.objects.live().filter(pk__in=ids).select_related("organisation").only(*CARD_FIELDS)
+    pages = pages.order_by().in_bulk()
+    # Topic and scheme slugs from the facet table, in one query: prefetching whole topics and
+    # schemes took four times as long.
+    slugs = defaultdict(list)
+    facet_values = FacetValue.objects.filter(page_id__in=ids, facet__in=("topic", "scheme")).order_by("value")
+    for page_id, facet, value in facet_values.values_list("page_id", "facet", "value"):
+        slugs[page_id, facet].append(value)
+    stored = dict(PracticeText.objects.filter(page_id__in=ids).values_list("page_id", "summary_tokens"))
     return [
-        card(pages[pk], search_request.lang, query.terms, score, topics[pk], schemes[pk])
+        card(pages[pk], search_request.lang, query.terms, score, slugs[pk, "topic"], slugs[pk, "scheme"], stored.get(pk))
         for pk, score in outcome.hits
         if pk in pages
     ]

@@ -25,6 +25,7 @@ from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebui
 from modelsearch.index import insert_or_update_object
 from modelsearch.signal_handlers import post_save_signal_handler
 
+from . import documents as search_documents
 from .documents import MEMO
 from .models import FacetValue, IndexVersion, PendingIndexUpdate, PracticeText
 
@@ -111,6 +112,7 @@ def sync_practices(objs):
             names=page.index_names(),
             body=page.index_text(),
             autocomplete=page.index_autocomplete(),
+            summary_tokens=search_documents.summary_tokens(page),
         )
         for page in pages
     ]

@@ -6,7 +6,7 @@ from django.utils.html import strip_tags
 
 from practices.vocabulary import LANGUAGE_CODES
 
-from .analysis import analyse, surfaces_and_terms
+from .analysis import analyse, digest, surfaces_and_terms, tokens
 
 # Text fields of a practice that are plain text; the others are rich text (HTML).
 PLAIN_FIELDS = ("title", "summary")
@@ -42,6 +42,12 @@ def analysed_fields(page, *fields):
     """Both language versions of the given fields, analysed, in one string."""
     texts = (_text(page, field, code) for field in fields for code in LANGUAGE_CODES)
     return " ".join(analysed for analysed in map(analyse, texts) if analysed)
+
+
+def summary_tokens(page):
+    """The words of each language's summary, with their places and terms, for highlighting."""
+    summaries = {code: getattr(page, f"summary_{code}", "") or "" for code in LANGUAGE_CODES}
+    return {code: {"digest": digest(text), "tokens": tokens(text)} for code, text in summaries.items() if text}
 
 
 def analysed_names(page):

@@ -52,6 +52,9 @@ class PracticeText(models.Model):
     names = models.TextField(blank=True)
     body = models.TextField(blank=True)
     autocomplete = models.TextField(blank=True)  # title words as analysed and as written, for prefixes
+    # The summary's words per language ({"en": {"digest": …, "tokens": [[start, end, [terms]], …]}}),
+    # so result lists highlight without analysing summaries again (search.query.highlight).
+    summary_tokens = models.JSONField(null=True, blank=True)
 
 
 class FacetValue(models.Model):

@@ -10,7 +10,7 @@ from practices.models import Organisation, Scheme, Topic
 from practices.vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country, Language
 
 from . import glossary
-from .analysis import JAPANESE_RUN, tokens
+from .analysis import JAPANESE_RUN, digest, tokens
 
 MAX_QUERY_LENGTH = 500
 MAX_PAGE = 1000
@@ -159,16 +159,21 @@ def _shortest(phrases):
     return tuple(p for p in unique if not any(q != p and _contains(p, q) for q in unique))
 
 
-def highlight(text, terms):
-    """The text, escaped, with the words that match any of the terms marked."""
+def highlight(text, terms, known=None):
+    """The text, escaped, with the words that match any of the terms marked.
+
+    `known` is the text's stored tokens (search.documents.summary_tokens), used if they are
+    of this very text; otherwise the text is analysed here.
+    """
     if not text:
         return ""
+    words = known["tokens"] if known and known.get("digest") == digest(text) else tokens(text)
     wanted = set(terms)
     parts, position = [], 0
-    for token in tokens(text):
-        if wanted.intersection(token.terms):
-            parts.append(escape(text[position : token.start]))
-            parts.append(f"<mark>{escape(text[token.start : token.end])}</mark>")
-            position = token.end
+    for start, end, token_terms in words:
+        if wanted.intersection(token_terms):
+            parts.append(escape(text[position:start]))
+            parts.append(f"<mark>{escape(text[start:end])}</mark>")
+            position = end
     parts.append(escape(text[position:]))
     return mark_safe("".join(parts))

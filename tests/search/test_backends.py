@@ -5,6 +5,7 @@ import os
 import pytest
 from django.core.management import call_command
 
+from search.analysis import digest
 from search.backends import raw_text_analyzer
 from search.models import FacetValue, PracticeText
 from tests.conftest import practice
@@ -18,6 +19,18 @@ def test_update_index_rebuilds_the_practice_search_tables(client, vocabulary, im
     assert client.get("/api/search/", {"q": "filtering"}).json()["count"] == 0
     call_command("update_index", stdout=open(os.devnull, "w"))
     assert [r["slug"] for r in client.get("/api/search/", {"q": "filtering"}).json()["results"]] == ["eu-filters"]
+
+
+@pytest.mark.django_db
+def test_the_index_stores_each_summary_s_tokens_for_highlighting(client, vocabulary, import_lines):
+    import_lines(practice("jp-filters", ja=("フィルタリング", "保護者がフィルターを設定します。"), en=("Filters", "Parents set filters.")))
+    stored = PracticeText.objects.get(page__slug="jp-filters").summary_tokens
+    assert stored["en"]["digest"] == digest("Parents set filters.")
+    assert [tuple(token[:2]) for token in stored["en"]["tokens"]] == [(0, 7), (8, 11), (12, 19)]
+    assert ["filter"] in [token[2] for token in stored["en"]["tokens"]]
+    assert stored["ja"]["digest"] == digest("保護者がフィルターを設定します。")
+    snippet = client.get("/api/search/", {"q": "filter", "lang": "ja"}).json()["results"][0]["snippet"]
+    assert snippet == "保護者が<mark>フィルター</mark>を設定します。"
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ import pytest
 from django.http import QueryDict
 
 from search.models import GlossaryEntry
+from search.analysis import digest
 from search.query import BadRequest, Query, SearchRequest, highlight
 
 
@@ -70,3 +71,17 @@ def test_bad_parameters_are_refused_with_a_message(db, values, message):
 def test_highlighting_marks_matching_words_and_escapes_the_rest():
     html = highlight("<b>Filters</b> for ネットいじめ", ["filter", "苛め"])
     assert html == "&lt;b&gt;<mark>Filters</mark>&lt;/b&gt; for ネット<mark>いじめ</mark>"
+
+
+def test_highlighting_uses_the_stored_tokens_of_the_same_text():
+    text = "Filters for parents"
+    stored = {"digest": digest(text), "tokens": [[12, 19, ["parent"]]]}
+    assert highlight(text, ["parent"], stored) == "Filters for <mark>parents</mark>"
+    # Tokens stored for the text are what it marks: these claim "Filters" is the word "parent".
+    claimed = {"digest": digest(text), "tokens": [[0, 7, ["parent"]]]}
+    assert highlight(text, ["parent"], claimed) == "<mark>Filters</mark> for parents"
+
+
+def test_highlighting_analyses_again_when_the_stored_tokens_are_of_another_text():
+    stale = {"digest": digest("Filters for parents"), "tokens": [[0, 7, ["parent"]]]}
+    assert highlight("Help for parents now", ["parent"], stale) == "Help for <mark>parents</mark> now"

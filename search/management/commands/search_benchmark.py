@@ -202,7 +202,7 @@ class Command(BaseCommand):
 
         query = Query.parse(q)
         if elasticsearch:
-            return engine.ElasticsearchEngine().run(SearchRequest(q=q), query).took_ms["engine"]
+            return engine.elasticsearch_engine().run(SearchRequest(q=q), query).took_ms["engine"]
         terms = " OR ".join(f'"{term}"' for term in query.terms) or '""'
         bare = sqlite3.connect(connection.settings_dict["NAME"])
         begin = time.perf_counter()

@@ -3,6 +3,8 @@
 #
 #   tests/browser.sh ensure   install Debian's chromium when missing (as root), print its version
 #   tests/browser.sh path     print the path of the Chromium executable
+#   tests/browser.sh axe      install axe-core (the accessibility engine the tests inject) into
+#                             tests/browser/node_modules from its lock file; Debian's npm when missing
 #
 # Playwright's own browser download is never used: tests launch the system Chromium
 # (executable_path=CHROMIUM below), which Debian keeps patched.
@@ -35,9 +37,22 @@ cmd_ensure() {
     echo "$version"
 }
 
-[[ $# -eq 1 ]] || { echo "usage: $0 ensure|path" >&2; exit 2; }
+cmd_axe() {
+    if ! command -v npm >/dev/null; then
+        [[ $(id -u) -eq 0 ]] || die "npm is missing; as root: apt-get install npm (Debian's package)"
+        say "npm is missing; installing Debian's npm package"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q npm >&2 || { apt-get update -q >&2 && apt-get install -y -q npm >&2; } ||
+            die "apt-get could not install npm"
+    fi
+    npm ci --prefix "$(dirname "$0")/browser" --no-audit --no-fund --loglevel=error >&2 ||
+        die "npm ci could not install axe-core"
+}
+
+[[ $# -eq 1 ]] || { echo "usage: $0 ensure|path|axe" >&2; exit 2; }
 case $1 in
     ensure) cmd_ensure ;;
     path) echo "$CHROMIUM" ;;
-    *) echo "usage: $0 ensure|path" >&2; exit 2 ;;
+    axe) cmd_axe ;;
+    *) echo "usage: $0 ensure|path|axe" >&2; exit 2 ;;
 esac

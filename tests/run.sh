@@ -2,7 +2,7 @@
 # The whole suite (`make test`): start the real services the tests need, then run
 #   1. everything but the browser tests on SQLite, with Elasticsearch;
 #   2. the same on PostgreSQL, with Elasticsearch (the production-like run);
-#   3. the browser tests in Debian's Chromium.
+#   3. the browser tests in Debian's Chromium (with axe-core for the accessibility check).
 # Under CI=true a service that cannot be started fails the run; elsewhere its tests are skipped
 # with the reason printed. Extra arguments go to every pytest run (e.g. -x, -k api).
 set -euo pipefail
@@ -49,6 +49,10 @@ fi
 
 if ! tests/browser.sh ensure >/dev/null; then
   unavailable "Chromium (tests/browser.sh ensure)"
+fi
+# axe-core, the accessibility engine the browser tests inject (pinned in tests/browser/package-lock.json).
+if ! tests/browser.sh axe; then
+  unavailable "axe-core (tests/browser.sh axe)"
 fi
 
 echo "== SQLite${ELASTICSEARCH_TEST_URL:+ + Elasticsearch}"

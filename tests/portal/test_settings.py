@@ -39,3 +39,20 @@ def test_models_and_migrations_agree(tmp_path):
         "makemigrations", "--check", "--dry-run", tmp_path=tmp_path, DJANGO_SETTINGS_MODULE="portal.settings.test"
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_settings_make_the_var_directory_a_fresh_clone_lacks(tmp_path):
+    # A copy of the settings package stands in for a fresh clone: no var/ beside it yet.
+    (tmp_path / "portal" / "settings").mkdir(parents=True)
+    (tmp_path / "portal" / "__init__.py").write_text("")
+    for module in (ROOT / "portal" / "settings").glob("*.py"):
+        (tmp_path / "portal" / "settings" / module.name).write_text(module.read_text())
+    python = ROOT / ".venv" / "bin" / "python"
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [str(python if python.exists() else sys.executable), "-c", "import portal.settings.dev as s; print(s.VAR_DIR)"],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "var")
+    assert (tmp_path / "var").is_dir()

@@ -81,7 +81,7 @@ def search(request):
         return error(str(problem))
     query = Query.parse(search_request.q)
     outcome = engine.run(search_request, query)
-    results = practice_results(outcome, search_request, query)
+    results = practice_results(outcome, search_request, outcome.query)
     for result in results:
         del result["title_lang"], result["summary_lang"]
         result["snippet"] = str(result["snippet"])
@@ -93,6 +93,7 @@ def search(request):
         "page_size": search_request.page_size,
         "backend": outcome.backend,
         "degraded": outcome.degraded,
+        "relaxed": outcome.relaxed,
         "results": results,
         "facets": outcome.facets,
     }

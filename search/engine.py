@@ -35,6 +35,8 @@ class Outcome:
     facets: dict
     backend: str
     degraded: bool = False
+    relaxed: bool = False  # found only once glossary phrases were taken word by word (Query.relaxed)
+    query: object = None  # the Query that found the hits (what snippets highlight)
     took_ms: dict = field(default_factory=dict)
 
 
@@ -288,7 +290,22 @@ def configured_engine():
 
 
 def run(request, query):
-    """Search on the configured engine; if Elasticsearch fails, answer from the database, marked degraded."""
+    """Search on the configured engine; if Elasticsearch fails, answer from the database, marked degraded.
+
+    A query that finds nothing is tried once more with its glossary phrases word by word.
+    """
+    outcome = _run_once(request, query)
+    outcome.query = query
+    relaxed = query.relaxed() if outcome.count == 0 and query.clauses else None
+    if relaxed is not None:
+        second = _run_once(request, relaxed)
+        if second.count:
+            second.relaxed, second.query = True, relaxed
+            return second
+    return outcome
+
+
+def _run_once(request, query):
     engine = configured_engine()
     try:
         return engine.run(request, query)

@@ -124,9 +124,14 @@ class Query:
     japanese_runs: list
 
     @classmethod
-    def parse(cls, text):
+    def parse(cls, text, phrases=True):
+        """The query for a text; with phrases=False, glossary phrases of several words count word by word."""
         words = tokens(text)
-        spans = glossary.expander().match([token.terms[0] for token in words])
+        heads = [token.terms[0] for token in words]
+        if phrases:
+            spans = glossary.expander().match(heads)
+        else:
+            spans = [(i, i + 1, found) for i, head in enumerate(heads) for _s, _e, found in glossary.expander().match([head])]
         clauses, concepts, position = [], [], 0
         for start, end, found in [*spans, (len(words), len(words), [])]:
             for token in words[position:start]:
@@ -139,6 +144,15 @@ class Query:
             position = end
         unique = list(dict.fromkeys(clauses))
         return cls(text=text, clauses=tuple(unique), concepts=concepts, japanese_runs=JAPANESE_RUN.findall(text))
+
+    def relaxed(self):
+        """The same words without their glossary phrases, or None if it has none of several words.
+
+        Tried when the query finds nothing: ゲーム依存 (gaming disorder) is a glossary phrase, and
+        practices about ゲーム and ネット依存 are better than no answer.
+        """
+        relaxed = Query.parse(self.text, phrases=False)
+        return relaxed if relaxed.clauses != self.clauses else None
 
     @property
     def terms(self):

@@ -95,10 +95,11 @@ def search_context(request, fixed=None):
     context.update(
         search_request=search_request,
         query=query,
-        results=practice_results(outcome, search_request, query),
+        results=practice_results(outcome, search_request, outcome.query),
         count=outcome.count,
         backend=outcome.backend,
         degraded=outcome.degraded,
+        relaxed=outcome.relaxed,
         facet_groups=facet_groups,
         active_filters=active_filters,
         suggestions=suggestions,

@@ -175,3 +175,28 @@ def test_bad_parameters_answer_400_with_a_message(client, practices, params):
     response = client.get("/api/search/", params)
     assert response.status_code == 400
     assert response.json()["error"]
+
+
+def test_a_glossary_phrase_found_nowhere_is_tried_word_by_word(client, search_backend, vocabulary, import_lines, refresh):
+    import_lines(
+        practice("jp-game-sleep", ja=("ゲームと睡眠の講座", "ゲームの時間と、スマホへの依存について保護者と話します。")),
+        practice("eu-gaming-disorder", en=("Gaming disorder clinic", "Help for young people with a gaming disorder.")),
+    )
+    refresh()
+    # ゲーム依存 is a glossary phrase (gaming disorder, game addiction, …): found as a phrase, no relaxing.
+    whole = client.get("/api/search/", {"q": "ゲーム依存"}).json()
+    assert [r["slug"] for r in whole["results"]] == ["eu-gaming-disorder"]
+    assert whole["relaxed"] is False
+    # "addiction to games" is no phrase anywhere: its words still find the practice, and the API says so.
+    parts = client.get("/api/search/", {"q": "game addiction", "language": "ja", "lang": "ja"}).json()
+    assert [r["slug"] for r in parts["results"]] == ["jp-game-sleep"]
+    assert parts["relaxed"] is True
+    assert "<mark>" in parts["results"][0]["snippet"]
+
+
+def test_the_search_page_says_when_it_found_only_the_words_of_a_phrase(client, search_backend, vocabulary, import_lines, refresh):
+    import_lines(practice("jp-game-sleep", ja=("ゲームと睡眠の講座", "ゲームの時間と、スマホへの依存について保護者と話します。")))
+    refresh()
+    page = client.get("/ja/search/", {"q": "ゲーム依存"}).content.decode()
+    assert "jp-game-sleep" in page
+    assert "語句全体に一致する事例はありません" in page

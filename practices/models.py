@@ -415,7 +415,7 @@ class PracticePage(OwnLanguageCleanMixin, Page):
         if self.path and self.depth > 1:
             parent = self.get_parent().specific
             self.organisation_id = getattr(parent, "organisation_id", None)
-        self.__dict__.pop(search_documents.MEMO, None)  # index text is computed afresh for the new content
+        search_documents.forget(self)  # index text is computed afresh for the new content
         return super().save(*args, **kwargs)
 
     def clean(self):

@@ -26,7 +26,6 @@ from modelsearch.index import insert_or_update_object
 from modelsearch.signal_handlers import post_save_signal_handler
 
 from . import documents as search_documents
-from .documents import MEMO
 from .models import FacetValue, IndexVersion, PendingIndexUpdate, PracticeText
 
 logger = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ def reindex(sender, instance, **kwargs):
     modelsearch indexes a page from its post_save signal, which fires before the page's
     ParentalManyToMany fields (topics, schemes) are saved; by now they are.
     """
-    instance.__dict__.pop(MEMO, None)
+    search_documents.forget(instance)
     deferred = getattr(_deferred, "pks", None)
     if deferred is not None and type(instance) in deferred:
         deferred[type(instance)].add(instance.pk)

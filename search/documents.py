@@ -6,7 +6,7 @@ from django.utils.html import strip_tags
 
 from practices.vocabulary import LANGUAGE_CODES
 
-from .analysis import analyse, digest, surfaces_and_terms, tokens
+from .analysis import analyse, digest, surfaces_and_terms, tokenize
 
 # Text fields of a practice that are plain text; the others are rich text (HTML).
 PLAIN_FIELDS = ("title", "summary")
@@ -28,6 +28,11 @@ def memoised(method):
     return wrapper
 
 
+def forget(page):
+    """Drop what the index methods remembered: the page's content or relations have changed."""
+    page.__dict__.pop(MEMO, None)
+
+
 def plain_text(value):
     # Rich text is HTML; block ends become spaces so words at their edges stay apart.
     return strip_tags(str(value or "").replace("</", " </").replace("<br", " <br"))
@@ -47,7 +52,7 @@ def analysed_fields(page, *fields):
 def summary_tokens(page):
     """The words of each language's summary, with their places and terms, for highlighting."""
     summaries = {code: getattr(page, f"summary_{code}", "") or "" for code in LANGUAGE_CODES}
-    return {code: {"digest": digest(text), "tokens": tokens(text)} for code, text in summaries.items() if text}
+    return {code: {"digest": digest(text), "tokens": tuple(tokenize(text))} for code, text in summaries.items() if text}
 
 
 def analysed_names(page):

@@ -21,7 +21,7 @@ from modelsearch.backends import get_search_backend
 from practices.models import Organisation, PracticePage
 
 from . import fulltext
-from .analysis import as_written, tokenize
+from .analysis import as_written, tokens
 from .backends import ENGINE_ERRORS, FACETS
 from .models import IndexVersion, PendingIndexUpdate
 
@@ -267,7 +267,7 @@ def health():
     if not settings.ELASTICSEARCH_URL:
         return {"backend": "database", "status": "ok"}
     try:
-        status = get_search_backend("default").es.cluster.health(timeout="2s").get("status")
+        status = elasticsearch_engine().backend.es.cluster.health(timeout="2s").get("status")
     except ENGINE_ERRORS:
         return {"backend": "elasticsearch", "status": "degraded"}
     return {"backend": "elasticsearch", "status": "degraded" if status == "red" else "ok"}
@@ -323,12 +323,12 @@ AUTOCOMPLETE_LIMIT = 8
 
 def autocomplete_terms(text):
     """(whole words as analysed terms, prefixes for the word being typed: as typed, and as analysed)."""
-    tokens = list(tokenize(text))
-    if not tokens:
+    words = tokens(text)
+    if not words:
         return [], []
-    last = tokens[-1]
+    last = words[-1]
     typed = as_written(text[last.start : last.end])
-    return [token.terms[0] for token in tokens[:-1]], [p for p in dict.fromkeys([typed, last.terms[0]]) if p]
+    return [token.terms[0] for token in words[:-1]], [p for p in dict.fromkeys([typed, last.terms[0]]) if p]
 
 
 def autocomplete(search_request):

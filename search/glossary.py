@@ -74,12 +74,12 @@ class Expander:
                 self.phrases.setdefault(key, []).append(concept)
         self.longest = max((len(key) for key in self.phrases), default=0)
 
-    def match(self, heads):
-        """[(start, end, concepts)] for the glossary phrases in a sequence of head terms."""
+    def match(self, heads, longest=None):
+        """[(start, end, concepts)] for the glossary phrases (of at most `longest` words) in head terms."""
         found = []
         position = 0
         while position < len(heads):
-            for length in range(min(self.longest, len(heads) - position), 0, -1):
+            for length in range(min(longest or self.longest, len(heads) - position), 0, -1):
                 concepts = self.phrases.get(tuple(heads[position : position + length]))
                 if concepts:
                     found.append((position, position + length, concepts))

@@ -124,14 +124,10 @@ class Query:
     japanese_runs: list
 
     @classmethod
-    def parse(cls, text, phrases=True):
-        """The query for a text; with phrases=False, glossary phrases of several words count word by word."""
+    def parse(cls, text, whole_phrases=True):
+        """The query for a text; without whole_phrases, glossary phrases of several words count word by word."""
         words = tokens(text)
-        heads = [token.terms[0] for token in words]
-        if phrases:
-            spans = glossary.expander().match(heads)
-        else:
-            spans = [(i, i + 1, found) for i, head in enumerate(heads) for _s, _e, found in glossary.expander().match([head])]
+        spans = glossary.expander().match([token.terms[0] for token in words], longest=None if whole_phrases else 1)
         clauses, concepts, position = [], [], 0
         for start, end, found in [*spans, (len(words), len(words), [])]:
             for token in words[position:start]:
@@ -151,7 +147,7 @@ class Query:
         Tried when the query finds nothing: ゲーム依存 (gaming disorder) is a glossary phrase, and
         practices about ゲーム and ネット依存 are better than no answer.
         """
-        relaxed = Query.parse(self.text, phrases=False)
+        relaxed = Query.parse(self.text, whole_phrases=False)
         return relaxed if relaxed.clauses != self.clauses else None
 
     @property

@@ -204,39 +204,43 @@ def read(path):
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            errors.append(f"line {number}: not UTF-8 text (byte {error.start + 1})")
+            errors.append((number, f"not UTF-8 text (byte {error.start + 1})"))
             continue
         if not line.strip():
             continue
         try:
             clean = validate(json.loads(line))
         except json.JSONDecodeError as error:
-            errors.append(f"line {number}: invalid JSON ({error.msg} at column {error.colno})")
+            errors.append((number, f"invalid JSON ({error.msg} at column {error.colno})"))
             continue
         except RecursionError:
-            errors.append(f"line {number}: invalid JSON (nested too deeply)")
+            errors.append((number, "invalid JSON (nested too deeply)"))
             continue
         except Invalid as problem:
-            errors.append(f"line {number}: {problem}")
+            errors.append((number, str(problem)))
             continue
         if clean["slug"] in seen:
-            errors.append(f"line {number}: slug {clean['slug']!r} already used on line {seen[clean['slug']]}")
+            errors.append((number, f"slug {clean['slug']!r} already used on line {seen[clean['slug']]}"))
             continue
         # The first line that names an organisation creates it, and an organisation has a country.
         organisation = clean["organisation"]
         if organisation and not organisation["country"] and organisation["slug"] not in creatable:
             if not Organisation.objects.filter(slug=organisation["slug"]).exists():
-                errors.append(f"line {number}: organisation.country is missing for the new {organisation['slug']!r}")
+                errors.append((number, f"organisation.country is missing for the new {organisation['slug']!r}"))
                 continue
         if organisation:
             creatable.add(organisation["slug"])
         seen[clean["slug"]] = number
         records.append(Record(number, clean))
-    return _without_slug_clashes(records, errors, creatable)
+    records = _without_slug_clashes(records, errors, creatable)
+    return records, [f"line {number}: {reason}" for number, reason in sorted(errors)]
 
 
 def _without_slug_clashes(records, errors, organisations_named):
-    """Practices without an organisation sit beside the organisation pages, so their slugs must differ."""
+    """Practices without an organisation sit beside the organisation pages, so their slugs must differ.
+
+    Returns the records kept; the others are added to errors as (line, reason).
+    """
     existing = set(Organisation.objects.values_list("slug", flat=True))
     organisation_slugs = existing | organisations_named
     loose = set(PracticePage.objects.filter(organisation=None).values_list("slug", flat=True))
@@ -245,13 +249,12 @@ def _without_slug_clashes(records, errors, organisations_named):
     for record in records:
         data = record.data
         if not data["organisation"] and data["slug"] in organisation_slugs:
-            errors.append(f"line {record.line}: slug {data['slug']!r} is an organisation's; give the practice its organisation or another slug")
+            errors.append((record.line, f"slug {data['slug']!r} is an organisation's; give the practice its organisation or another slug"))
         elif data["organisation"] and data["organisation"]["slug"] not in existing and data["organisation"]["slug"] in loose:
-            errors.append(f"line {record.line}: organisation slug {data['organisation']['slug']!r} is already a practice's slug")
+            errors.append((record.line, f"organisation slug {data['organisation']['slug']!r} is already a practice's slug"))
         else:
             kept.append(record)
-    errors.sort(key=lambda message: int(message.split()[1].rstrip(":")))
-    return kept, errors
+    return kept
 
 
 class Importer:

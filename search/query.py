@@ -61,11 +61,12 @@ class SearchRequest:
     @classmethod
     def from_params(cls, params, lang=None):
         """Check a QueryDict of parameters; raise BadRequest with a message on the first problem."""
+        # NUL reaches no analyser or database well (PostgreSQL refuses it in text): refused in any parameter.
+        if any("\x00" in value for _name, values in params.lists() for value in values):
+            raise BadRequest(_("The query contains a character that is not allowed."))
         q = params.get("q", "") or ""
         if len(q) > MAX_QUERY_LENGTH:
             raise BadRequest(_("The query is too long: at most %(max)d characters.") % {"max": MAX_QUERY_LENGTH})
-        if "\x00" in q:
-            raise BadRequest(_("The query contains a character that is not allowed."))
         lang = params.get("lang") or lang or "en"
         if lang not in LANGUAGE_CODES:
             raise BadRequest(_("lang must be one of: %(choices)s.") % {"choices": ", ".join(LANGUAGE_CODES)})

@@ -169,6 +169,9 @@ def test_pages_of_results(client, practices):
         {"language": "de"},
         {"sort": "random"},
         {"q": "x" * 501},
+        {"q": "a\x00"},
+        {"topic": "\x00"},
+        {"organisation": "ngo\x00"},
     ],
 )
 def test_bad_parameters_answer_400_with_a_message(client, practices, params):

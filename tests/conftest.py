@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from modelsearch.backends import get_search_backend
 
+from portal.setup import ensure_page_tree
 from practices.loaders import DEMO_PRACTICES_FILE, load_schemes, load_topics
 from search import glossary
 
@@ -21,10 +23,16 @@ def missing_service(name, hint):
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the page tree once in the test database, so that each test's rollback keeps it."""
+    with django_db_blocker.unblock():
+        ensure_page_tree()
+
+
 @pytest.fixture
 def site(db):
-    from portal.setup import ensure_page_tree
-
+    # Transactional tests flush the database: then the tree is built again.
     return ensure_page_tree()
 
 
@@ -73,8 +81,6 @@ def elasticsearch(settings):
     """Point the site at the test Elasticsearch, in indexes of this test's own, removed afterwards."""
     if not ELASTICSEARCH_TEST_URL:
         missing_service("Elasticsearch", "run `make elasticsearch` and set ELASTICSEARCH_TEST_URL (make test does both)")
-    from modelsearch.backends import get_search_backend
-
     prefix = f"test_{uuid.uuid4().hex[:10]}_"
     settings.ELASTICSEARCH_URL = ELASTICSEARCH_TEST_URL
     settings.WAGTAILSEARCH_BACKENDS = {
@@ -107,8 +113,6 @@ def refresh(settings):
 
     def run():
         if settings.ELASTICSEARCH_URL:
-            from modelsearch.backends import get_search_backend
-
             get_search_backend("default").refresh_indexes()
 
     return run

@@ -5,10 +5,22 @@
 #   3. the browser tests in Debian's Chromium (with axe-core for the accessibility check).
 # Under CI=true a service that cannot be started fails the run; elsewhere its tests are skipped
 # with the reason printed. Extra arguments go to every pytest run (e.g. -x, -k api).
+# The two database runs each use PYTEST_WORKERS pytest-xdist workers (default 2, one per core);
+# the time of each stage is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 CI=${CI:-false}
+WORKERS=${PYTEST_WORKERS:-2}
+
+timed() {
+  local name=$1 start=$SECONDS status=0
+  shift
+  echo "== $name"
+  "$@" || status=$?
+  echo "== $name: $((SECONDS - start)) s"
+  return $status
+}
 export ES_PORT=${ES_PORT:-9200}
 stop_es=false
 stop_pg=false
@@ -26,6 +38,7 @@ cleanup() {
   if $stop_pg; then tests/postgres.sh stop || true; fi
 }
 trap cleanup EXIT
+services_start=$SECONDS
 
 if [ -z "${ELASTICSEARCH_TEST_URL:-}" ]; then
   if ! search/elasticsearch.sh status >/dev/null 2>&1; then
@@ -55,13 +68,14 @@ if ! tests/browser.sh axe; then
   unavailable "axe-core (tests/browser.sh axe)"
 fi
 
-echo "== SQLite${ELASTICSEARCH_TEST_URL:+ + Elasticsearch}"
-$PY -m pytest tests -m "not browser" "$@"
+echo "== services (Elasticsearch, PostgreSQL, Chromium, axe-core): $((SECONDS - services_start)) s"
+
+timed "SQLite${ELASTICSEARCH_TEST_URL:+ + Elasticsearch}" \
+  $PY -m pytest tests -m "not browser" -n "$WORKERS" "$@"
 
 if [ -n "$pg_url" ]; then
-  echo "== PostgreSQL${ELASTICSEARCH_TEST_URL:+ + Elasticsearch}"
-  DATABASE_URL="$pg_url" $PY -m pytest tests -m "not browser" -p no:cacheprovider "$@"
+  DATABASE_URL="$pg_url" timed "PostgreSQL${ELASTICSEARCH_TEST_URL:+ + Elasticsearch}" \
+    $PY -m pytest tests -m "not browser" -n "$WORKERS" -p no:cacheprovider "$@"
 fi
 
-echo "== Browser (Chromium)"
-$PY -m pytest tests -m browser "$@"
+timed "Browser (Chromium)" $PY -m pytest tests -m browser "$@"

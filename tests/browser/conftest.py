@@ -5,7 +5,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import translation
+from playwright.sync_api import sync_playwright
 
 from practices.loaders import DEMO_PRACTICES_FILE
 from tests.conftest import missing_service
@@ -47,9 +49,6 @@ def browser():
     """Debian's Chromium, headless; Playwright's own browser download is never used."""
     if not os.access(CHROMIUM, os.X_OK):
         missing_service("Chromium", "tests/browser.sh ensure")
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
     # Between calls Playwright marks its event loop as running in this thread, so Django hands out
     # new connection objects from then on; they must still restore what the migrations made.
     serialized = {

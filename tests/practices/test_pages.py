@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from practices.models import PracticePage
 from tests.conftest import practice
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +145,6 @@ def test_unknown_filter_value_answers_400_with_the_message_on_the_page(client, p
 
 def test_content_api_lists_only_live_pages(client, practices, import_lines):
     import_lines(practice("draft-practice", en=("Draft", "Not yet published.")), draft=True)
-    from practices.models import PracticePage
-
     PracticePage.objects.get(slug="english-only").unpublish()
     data = client.get("/api/v2/pages/", {"type": "practices.PracticePage"}).json()
     assert {item["meta"]["slug"] for item in data["items"]} == {"bilingual-helpline", "japanese-only"}

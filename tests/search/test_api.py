@@ -2,6 +2,7 @@
 
 import pytest
 
+from practices.models import PracticePage
 from tests.conftest import practice
 
 pytestmark = pytest.mark.django_db
@@ -137,8 +138,6 @@ def test_title_and_summary_come_in_the_readers_language_where_they_exist(client,
 
 
 def test_unpublished_practice_never_appears(client, practices, refresh):
-    from practices.models import PracticePage
-
     PracticePage.objects.get(slug="eu-grooming-guide").unpublish()
     refresh()
     assert "eu-grooming-guide" not in slugs(client, q="grooming")

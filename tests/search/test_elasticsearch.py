@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
+from practices.models import PracticePage
 from search.models import PendingIndexUpdate
 from tests.conftest import ELASTICSEARCH_TEST_URL, missing_service, practice
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
-OUTAGE_PORT = os.environ.get("ES_OUTAGE_PORT", "9201")
+# Not the port of the shared test engine: the outage test stops the engine on this one.
+OUTAGE_PORT = os.environ.get("ES_OUTAGE_PORT", "9250")
 
 BULLYING = practice(
     "jp-bullying", ja=("ネットいじめ対策の出前授業", "小学校でネットいじめの防ぎ方を学びます。"), countries=["JP"]
@@ -29,7 +32,7 @@ def search(client, **params):
 
 def test_index_takes_the_projects_analysed_terms(elasticsearch, vocabulary, import_lines):
     import_lines(BULLYING)
-    index = elasticsearch.index_name(__import__("practices.models").models.PracticePage)
+    index = elasticsearch.index_name(PracticePage)
     mapping = next(iter(elasticsearch.es.indices.get_mapping(index=index).values()))["mappings"]["properties"]
     analysed = [name for name, field in mapping.items() if "index_title" in name or "index_text" in name]
     assert analysed and all(mapping[name]["analyzer"] == "whitespace" for name in analysed)
@@ -39,12 +42,10 @@ def test_index_takes_the_projects_analysed_terms(elasticsearch, vocabulary, impo
 def test_rebuilding_the_index_keeps_answering(client, elasticsearch, vocabulary, import_lines, refresh):
     import_lines(*[practice(f"eu-practice-{n}", en=(f"Filtering workshop {n}", "Parents learn to set filters.")) for n in range(30)])
     refresh()
-    before = elasticsearch.es.indices.get_alias(index=elasticsearch.index_name(__import__("practices.models").models.PracticePage))
+    before = elasticsearch.es.indices.get_alias(index=elasticsearch.index_name(PracticePage))
     failures, counts, done = [], [], threading.Event()
 
     def query_until_done():
-        from django.test import Client
-
         reader = Client()
         while not done.is_set():
             response = reader.get("/api/search/", {"q": "filtering"})
@@ -61,7 +62,7 @@ def test_rebuilding_the_index_keeps_answering(client, elasticsearch, vocabulary,
     finally:
         done.set()
         reader.join()
-    after = elasticsearch.es.indices.get_alias(index=elasticsearch.index_name(__import__("practices.models").models.PracticePage))
+    after = elasticsearch.es.indices.get_alias(index=elasticsearch.index_name(PracticePage))
     assert set(before) != set(after)  # a new index took the alias
     assert len(counts) > 5 and not failures
     assert set(counts) == {30}

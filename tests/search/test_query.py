@@ -3,6 +3,7 @@
 import pytest
 from django.http import QueryDict
 
+from search import glossary
 from search.models import GlossaryEntry
 from search.analysis import digest
 from search.query import BadRequest, Query, SearchRequest, highlight
@@ -10,8 +11,6 @@ from search.query import BadRequest, Query, SearchRequest, highlight
 
 @pytest.fixture
 def entries(db):
-    from search import glossary
-
     GlossaryEntry.objects.create(terms_en="cyberbullying\nonline bullying", terms_ja="ネットいじめ")
     GlossaryEntry.objects.create(terms_en="school", terms_ja="学校")
     glossary.forget()

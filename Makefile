@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test setup check messages elasticsearch elasticsearch-stop quality benchmark clean
+.PHONY: run test install setup check messages elasticsearch elasticsearch-stop quality benchmark clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s); set PYTHON=python3.11" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,production]'
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+install: $(STAMP)
 
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -25,10 +27,13 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 check: $(STAMP)
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	@start=$$(date +%s) && set -x && \
+	$(VENV)/bin/ruff check . && \
+	$(PY) manage.py check && \
+	$(PY) manage.py makemigrations --check --dry-run && \
 	DJANGO_SETTINGS_MODULE=portal.settings.production DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-value-0123456789 \
-		DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+		DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING && \
+	{ set +x; } 2>/dev/null && echo "== check: $$(($$(date +%s) - start)) s"
 
 test: check
 	tests/run.sh

@@ -143,7 +143,8 @@ class Checks:
             return f"organisation.country is missing for the new {slug!r}"
         owner = self.owners.get(data["slug"])
         if owner and owner != slug and not self.allow_move:
-            return f"slug {data['slug']!r} belongs to organisation {owner!r}; --allow-move moves it to {slug or 'none'!r}"
+            destination = repr(slug) if slug else "no organisation"
+            return f"slug {data['slug']!r} belongs to organisation {owner!r}; --allow-move moves it to {destination}"
         if not self.create_vocabulary:
             for kind, known in self.known.items():
                 for i, ref in enumerate(data[kind]):

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 from modelsearch.backends import get_search_backend
-from wagtail.models import PageLogEntry, Revision
+from wagtail.models import Page, PageLogEntry, Revision
 
+from practices.interchange.locking import import_lock
 from practices.models import Organisation, OrganisationPage, PracticePage, Scheme, Topic
 from tests.conftest import practice
 
@@ -137,6 +138,23 @@ BAD_LINES = {
         "topics[0].name.en is longer than 120",
     ),
     "NUL character in text": (practice("x", en=("T", "S\u0000")), "summary.en contains a NUL character"),
+    "text field longer than 100,000 characters": (
+        practice("x", en=("T", "S", "B" * 100_001)),
+        "body.en is longer than 100,000 characters",
+    ),
+    "21 topics": (
+        practice("x", en=("T", "S"), topics=[f"topic-{i}" for i in range(21)]),
+        "topics has 21 entries; a practice may have at most 20",
+    ),
+    "21 schemes": (
+        practice("x", en=("T", "S"), schemes=[f"scheme-{i}" for i in range(21)]),
+        "schemes has 21 entries; a practice may have at most 20",
+    ),
+    "unknown topic": (
+        practice("x", en=("T", "S"), topics=[{"slug": "no-such-topic", "name": {"en": "No such topic"}}]),
+        "topics[0]: unknown topic 'no-such-topic'",
+    ),
+    "unknown scheme": (practice("x", en=("T", "S"), schemes=["no-such-scheme"]), "schemes[0]: unknown scheme 'no-such-scheme'"),
     "JSON nested too deeply": ("[" * 100_000, "invalid JSON"),
 }
 
@@ -277,10 +295,10 @@ def test_a_changed_line_updates_the_practice(client, vocabulary, tmp_path):
     assert [r["title"] for r in search(client, q="young")["results"]] == ["Helpline for young people"]
 
 
-def test_missing_organisations_topics_and_schemes_are_created(site, tmp_path):
+def test_missing_organisations_topics_and_schemes_are_created_with_create_vocabulary(site, tmp_path):
     scheme = {"slug": "new-scheme", "name": {"en": "New scheme", "ja": "新しい枠組み"}}
     topic = {"slug": "new-topic", "name": {"ja": "新しいテーマ"}}
-    run(write_lines(tmp_path, practice("x", en=("T", "S"), topics=[topic], schemes=[scheme])))
+    run(write_lines(tmp_path, practice("x", en=("T", "S"), topics=[topic], schemes=[scheme])), create_vocabulary=True)
     assert Topic.objects.get(slug="new-topic").name_ja == "新しいテーマ"
     assert Scheme.objects.get(slug="new-scheme").name_en == "New scheme"
     organisation = Organisation.objects.get(slug="test-ngo")
@@ -309,7 +327,8 @@ def test_imported_organisations_topics_and_schemes_are_in_the_admin_search(site,
     scheme = {"slug": "new-scheme", "name": {"en": "Quokka scheme", "ja": "新しい枠組み"}}
     topic = {"slug": "new-topic", "name": {"en": "Quokka topic"}}
     organisation = {"slug": "quokka-ngo", "name": {"en": "Quokka NGO"}, "country": "BE"}
-    run(write_lines(tmp_path, practice("x", en=("T", "S"), topics=[topic], schemes=[scheme], organisation=organisation)))
+    line = practice("x", en=("T", "S"), topics=[topic], schemes=[scheme], organisation=organisation)
+    run(write_lines(tmp_path, line), create_vocabulary=True)
     assert [o.slug for o in get_search_backend().search("quokka", Organisation)] == ["quokka-ngo"]
     assert [t.slug for t in get_search_backend().search("quokka", Topic)] == ["new-topic"]
     assert [s.slug for s in get_search_backend().search("quokka", Scheme)] == ["new-scheme"]
@@ -358,3 +377,110 @@ def test_markup_in_imported_text_comes_out_of_the_api_as_text(client, scripted):
     result = response.json()["results"][0]
     assert (result["title"], result["summary"]) == (f"Title {SCRIPT}", f"Summary {SCRIPT}")
     assert SCRIPT not in result["snippet"]
+
+
+# What a line may not do (issue 9 §3, §4) --------------------------------------------------------
+
+
+OTHER_NGO = {"slug": "other-ngo", "name": {"en": "Other NGO"}, "country": "JP"}
+
+
+def test_a_line_cannot_take_over_a_practice_of_another_organisation(site, tmp_path):
+    run(write_lines(tmp_path, GOOD))
+    taken = {**GOOD, "title": {"en": "Ours now"}, "organisation": OTHER_NGO}
+    stderr = rejected(write_lines(tmp_path, taken))
+    assert "line 1: slug 'good-practice' belongs to organisation 'test-ngo'" in stderr
+    page = PracticePage.objects.get(slug="good-practice")
+    assert (page.title_en, page.organisation.slug) == ("Helpline for teenagers", "test-ngo")
+    assert not Organisation.objects.filter(slug="other-ngo").exists()
+
+
+def test_a_line_without_organisation_cannot_take_a_practice_out_of_its_organisation(site, tmp_path):
+    run(write_lines(tmp_path, GOOD))
+    stderr = rejected(write_lines(tmp_path, {**GOOD, "organisation": None}))
+    assert "line 1: slug 'good-practice' belongs to organisation 'test-ngo'" in stderr
+    assert PracticePage.objects.get(slug="good-practice").organisation.slug == "test-ngo"
+
+
+def test_allow_move_moves_a_practice_to_another_organisation(site, tmp_path):
+    run(write_lines(tmp_path, GOOD))
+    run(write_lines(tmp_path, {**GOOD, "organisation": OTHER_NGO}), allow_move=True)
+    page = PracticePage.objects.get(slug="good-practice")
+    assert page.organisation.slug == "other-ngo"
+    assert page.get_parent().specific.organisation.slug == "other-ngo"
+
+
+def test_unknown_vocabulary_is_not_created_and_nothing_is_written(site, tmp_path):
+    topic = {"slug": "new-topic", "name": {"en": "New topic"}}
+    stderr = rejected(write_lines(tmp_path, GOOD, practice("x", en=("T", "S"), topics=[topic])))
+    assert stderr.startswith("line 2: topics[0]: unknown topic 'new-topic'") and "--create-vocabulary" in stderr
+    assert not Topic.objects.exists()
+    assert practice_slugs() == set()
+
+
+def test_skip_invalid_skips_a_line_with_unknown_vocabulary(vocabulary, tmp_path):
+    topics = Topic.objects.count()
+    path = write_lines(tmp_path, practice("x", en=("T", "S"), topics=["new-topic"]), GOOD)
+    _stdout, stderr = run(path, skip_invalid=True)
+    assert stderr.startswith("line 1: topics[0]: unknown topic 'new-topic'")
+    assert practice_slugs() == {"good-practice"}
+    assert Topic.objects.count() == topics
+
+
+def test_twenty_topics_and_schemes_are_allowed(vocabulary, tmp_path):
+    topics = list(Topic.objects.values_list("slug", flat=True)[:20])
+    schemes = list(Scheme.objects.values_list("slug", flat=True)[:20])
+    run(write_lines(tmp_path, practice("x", en=("T", "S"), topics=topics, schemes=schemes)))
+    page = PracticePage.objects.get(slug="x")
+    assert (page.topics.count(), page.schemes.count()) == (len(topics), len(schemes))
+
+
+@pytest.fixture
+def another_import(db):
+    """Hold the import lock as a second import would: on PostgreSQL from a connection of its own."""
+    from django.db import connection
+
+    holder = connection.copy() if connection.vendor == "postgresql" else connection
+    with import_lock(holder):
+        yield
+    if holder is not connection:
+        holder.close()
+
+
+def test_an_import_while_another_runs_says_so_and_writes_nothing(site, tmp_path, another_import):
+    with pytest.raises(CommandError, match="another import is running") as failure:
+        run(write_lines(tmp_path, GOOD))
+    assert failure.value.returncode == 1
+    assert practice_slugs() == set()
+
+
+def test_an_import_after_another_has_finished_runs(site, tmp_path):
+    with import_lock():
+        pass
+    run(write_lines(tmp_path, GOOD))
+    assert practice_slugs() == {"good-practice"}
+
+
+# Revisions -----------------------------------------------------------------------------------
+
+
+def test_an_imported_practice_has_a_live_revision_like_one_published_in_the_admin(vocabulary, tmp_path):
+    run(write_lines(tmp_path, practice("x", en=("T", "S"), topics=[CYBERBULLYING])))
+    page = PracticePage.objects.get(slug="x")
+    revision = page.latest_revision
+    assert revision is not None and page.live_revision == revision
+    assert page.latest_revision_created_at == revision.created_at
+    assert revision.as_object().topics.get().slug == "cyberbullying"
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.publish", revision=revision).exists()
+
+
+def test_an_imported_draft_has_a_revision_and_no_live_revision(site, tmp_path):
+    run(write_lines(tmp_path, GOOD), draft=True)
+    page = PracticePage.objects.get(slug="good-practice")
+    assert page.latest_revision is not None and page.live_revision is None
+
+
+def test_the_page_tree_has_no_problems_after_an_import(vocabulary, tmp_path):
+    run(write_lines(tmp_path, GOOD, practice("loose", en=("T", "S"), organisation=None), practice("jp", ja=("題名", "概要"))))
+    run(write_lines(tmp_path, {**GOOD, "title": {"en": "Changed"}}, practice("second", en=("T", "S"))))
+    assert Page.find_problems() == ([], [], [], [], [])

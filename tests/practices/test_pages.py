@@ -37,7 +37,7 @@ PAGES = {
 @pytest.fixture
 def practices(import_lines):
     """Three practices whose import also creates the topic, scheme and organisations the pages show."""
-    import_lines(*RECORDS)
+    import_lines(*RECORDS, create_vocabulary=True)
 
 
 def get(client, url, status=200, **params):

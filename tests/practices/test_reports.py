@@ -1,6 +1,7 @@
 """Moderators' reports: practices missing a language, and practices not updated for two years."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.django_db
 EU_TITLE = "Family online safety evenings"
 JP_TITLE = "親子のスマホ教室"
 BILINGUAL_TITLE = "Helpline for teenagers"
+OLD_TITLE = "Safer Internet Day 2023 quiz"
 
 
 @pytest.fixture
@@ -49,12 +51,23 @@ def test_translation_gaps_exports_csv(signed_in, bilingual):
     assert EU_TITLE in content and JP_TITLE in content and BILINGUAL_TITLE not in content
 
 
-def test_stale_lists_practices_not_updated_for_two_years(signed_in, bilingual):
+def test_stale_lists_imported_practices_nobody_has_updated_for_two_years(signed_in, bilingual, import_lines):
     three_years_ago = timezone.now() - timedelta(days=3 * 365)
-    PracticePage.objects.filter(slug="jp-published").update(latest_revision_created_at=three_years_ago)
+    # Imported three years ago and never edited since: its first revision is all it has.
+    with mock.patch("django.utils.timezone.now", return_value=three_years_ago):
+        import_lines(practice("old-campaign", en=(OLD_TITLE, "A campaign from long ago."), organisation=EU_NGO))
     html = signed_in("moderator").get(reverse("practices_reports:stale")).content.decode()
-    assert JP_TITLE in html
-    assert EU_TITLE not in html and BILINGUAL_TITLE not in html
+    assert OLD_TITLE in html
+    assert EU_TITLE not in html and JP_TITLE not in html and BILINGUAL_TITLE not in html
+
+
+def test_stale_leaves_out_an_old_practice_edited_since(signed_in, bilingual, import_lines):
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=3 * 365)):
+        import_lines(practice("old-campaign", en=(OLD_TITLE, "A campaign from long ago."), organisation=EU_NGO))
+    page = PracticePage.objects.get(slug="old-campaign")
+    page.summary_en = "Still running."
+    page.save_revision().publish()
+    assert OLD_TITLE not in signed_in("moderator").get(reverse("practices_reports:stale")).content.decode()
 
 
 @pytest.mark.parametrize("name", ["translation_gaps", "stale"])

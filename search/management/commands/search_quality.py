@@ -125,7 +125,10 @@ class Command(BaseCommand):
             try:
                 call_command("setup_portal", stdout=open("/dev/null", "w"))
                 # Lines the importer refuses are reported and left out rather than stopping the measurement.
-                call_command("import_practices", corpus, skip_invalid=True, stdout=self.stdout, stderr=self.stderr)
+                # The relevance set brings one scheme of its own (carrier-filtering-jp), names and all.
+                call_command(
+                    "import_practices", corpus, skip_invalid=True, create_vocabulary=True, stdout=self.stdout, stderr=self.stderr
+                )
                 if elasticsearch:
                     call_command("update_index", backend_name="default", stdout=open("/dev/null", "w"))
                 rows = evaluate(judged)

@@ -1,3 +1,5 @@
+"""The pages: the practice listing, organisation pages, practices and their documents."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,189 +13,17 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.log_actions import log
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from search import documents as search_documents
 
-from .vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country, Region
+from ..vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country
+from .bilingual import OwnLanguageCleanMixin, text_in
+from .fields import RICH_TEXT_FEATURES, ChoiceListField
+from .snippets import Organisation, Scheme, Topic
 
-RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
-# Fields a practice carries once per language (modeltranslation adds the _en/_ja columns).
-PRACTICE_TEXT_FIELDS = ("title", "summary", "body", "objectives", "outcomes", "lessons", "transfer")
 ANALYSED = {"analyzer": "whitespace"}
-
-
-class ChoiceListField(models.JSONField):
-    """A list of values from a fixed set of choices, edited as checkboxes."""
-
-    def __init__(self, *args, item_choices=(), **kwargs):
-        self.item_choices = list(item_choices)
-        kwargs.setdefault("default", list)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
-    def validate(self, value, model_instance):
-        super().validate(value, model_instance)
-        allowed = {key for key, _label in self.item_choices}
-        unknown = [item for item in value or [] if item not in allowed]
-        if unknown:
-            raise ValidationError(
-                _("Unknown values: %(values)s"), params={"values": ", ".join(map(str, unknown))}
-            )
-
-    def formfield(self, **kwargs):
-        return forms.TypedMultipleChoiceField(
-            choices=self.item_choices,
-            required=not self.blank,
-            label=self.verbose_name,
-            help_text=self.help_text,
-            widget=forms.CheckboxSelectMultiple,
-        )
-
-
-def text_in(obj, field, lang):
-    """Return (value, language) for a translated field, falling back to the other language."""
-    for code in (lang, *[c for c in LANGUAGE_CODES if c != lang]):
-        value = getattr(obj, f"{field}_{code}", "")
-        if value:
-            return value, code
-    return "", lang
-
-
-class BilingualNameMixin:
-    """Named in English, Japanese or both; at least one name is required."""
-
-    def name_in(self, lang=None):
-        return text_in(self, "name", lang or get_language())[0]
-
-    def __str__(self):
-        return self.name_in() or self.slug
-
-    def clean(self):
-        super().clean()
-        if not any(getattr(self, f"name_{code}", "") for code in LANGUAGE_CODES):
-            raise ValidationError({"name_en": _("Give a name in English, Japanese or both.")})
-
-
-class Topic(BilingualNameMixin, index.Indexed, models.Model):
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=120, blank=True)
-    description = models.TextField(_("description"), blank=True)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
-    search_fields = [index.SearchField("name_en"), index.SearchField("name_ja")]
-
-    class Meta:
-        ordering = ["slug"]
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-
-
-class Scheme(BilingualNameMixin, index.Indexed, models.Model):
-    """A voluntary private-sector scheme, such as the ICT Coalition or EMA certification."""
-
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    operator = models.CharField(_("operator"), max_length=200, blank=True)
-    region = models.CharField(_("region"), max_length=10, choices=Region.choices, default=Region.GLOBAL)
-    started = models.PositiveSmallIntegerField(_("year started"), null=True, blank=True)
-    ended = models.PositiveSmallIntegerField(_("year ended"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    url = models.URLField(_("website"), blank=True)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldPanel("operator"),
-        FieldRowPanel([FieldPanel("region"), FieldPanel("started"), FieldPanel("ended")]),
-        FieldPanel("description"),
-        FieldPanel("url"),
-    ]
-    search_fields = [index.SearchField("name_en"), index.SearchField("name_ja")]
-
-    class Meta:
-        ordering = ["slug"]
-        verbose_name = _("voluntary scheme")
-        verbose_name_plural = _("voluntary schemes")
-
-    @property
-    def is_active(self):
-        return self.ended is None
-
-    def clean(self):
-        super().clean()
-        if self.started and self.ended and self.ended < self.started:
-            raise ValidationError({"ended": _("A scheme cannot end before it started.")})
-
-
-class Organisation(BilingualNameMixin, index.Indexed, models.Model):
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
-    url = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldPanel("country"),
-        FieldPanel("url"),
-        FieldPanel("description"),
-    ]
-    search_fields = [index.SearchField("name_en"), index.SearchField("name_ja")]
-
-    class Meta:
-        ordering = ["slug"]
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.ensure_page()
-
-    def ensure_page(self):
-        """Create the organisation's page under the practice listing, or keep its titles in step."""
-        titles = {f"title_{code}": getattr(self, f"name_{code}") for code in LANGUAGE_CODES}
-        page = OrganisationPage.objects.filter(organisation=self).first()
-        if page is None:
-            listing = PracticeIndexPage.objects.first()
-            if listing is None:
-                return None
-            # Published as it is created: it only shows the organisation's snippet and practices,
-            # and importers create hundreds at a time (a revision and publish took ~0.2 s each).
-            now = timezone.now()
-            page = OrganisationPage(
-                organisation=self, slug=self.slug, live=True, first_published_at=now, last_published_at=now, **titles
-            )
-            listing.add_child(instance=page)
-            log(instance=page, action="wagtail.publish", content_changed=True)
-        elif any(getattr(page, name) != value for name, value in titles.items()):
-            for name, value in titles.items():
-                setattr(page, name, value)
-            page.save_revision().publish()
-        return page
-
-
-class OwnLanguageCleanMixin:
-    """Clean a page in the language of its own title.
-
-    Wagtail cleans the plain `title`, which modeltranslation reads with fallback and writes in the
-    active language: with the interface in English, a Japanese-only page would get its Japanese
-    title copied into title_en. Cleaning in the page's own first language writes it back to itself.
-    """
-
-    def _own_language(self):
-        return translation.override("en" if self.title_en else "ja")
-
-    def full_clean(self, *args, **kwargs):
-        with self._own_language():
-            super().full_clean(*args, **kwargs)
-
-    def minimal_clean(self):
-        with self._own_language():
-            super().minimal_clean()
 
 
 class ListingMixin:
@@ -493,41 +323,3 @@ class PracticeDocument(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-
-
-class JoinApplication(models.Model):
-    """An NGO's application to join, sent through the public form; a moderator accepts or declines it."""
-
-    class Status(models.TextChoices):
-        NEW = "new", _("New")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-
-    organisation_name = models.CharField(_("organisation name"), max_length=200)
-    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
-    website = models.URLField(_("website"), blank=True, max_length=500)
-    contact_name = models.CharField(_("contact person"), max_length=200)
-    email = models.EmailField(_("e-mail address"))
-    language = models.CharField(
-        _("preferred language"), max_length=2, choices=[("en", _("English")), ("ja", _("Japanese"))], default="en"
-    )
-    message = models.TextField(_("about the organisation and its work"), max_length=4000)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Set when a moderator accepts the application."),
-    )
-    created_at = models.DateTimeField(_("received"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("application to join")
-        verbose_name_plural = _("applications to join")
-
-    def __str__(self):
-        return self.organisation_name

@@ -1,0 +1,345 @@
+"""Import practices from JSON Lines (CONTRACT §5): validate every line against the file and the database, then write."""
+
+import json
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from wagtail.models import Page, PageLogEntry, Revision
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.signals import page_published
+
+from portal.setup import ensure_page_tree
+from search.backends import bulk_indexing
+
+from ..models import PRACTICE_TEXT_FIELDS, Organisation, OrganisationPage, PracticePage, Scheme, Topic
+from ..vocabulary import LANGUAGE_CODES
+from .conversion import paragraphs_to_html
+from .locking import import_lock
+from .schema import Invalid, validate
+
+VOCABULARY = {"topics": Topic, "schemes": Scheme}
+
+
+class Unreadable(Exception):
+    """The file itself cannot be read."""
+
+
+@dataclass
+class Record:
+    line: int
+    data: dict
+
+
+@dataclass
+class Report:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    valid: int = 0
+    errors: list = field(default_factory=list)  # "line N: reason", in line order
+
+
+def import_file(path, *, skip_invalid=False, dry_run=False, draft=False, allow_move=False, create_vocabulary=False):
+    """Import a file as CONTRACT §5 says; nothing is written if any line is invalid, unless skip_invalid.
+
+    Raises Unreadable for a file that cannot be opened and locking.ImportRunning while another import
+    runs; the report lists invalid lines whether or not anything was written.
+    """
+    with import_lock():
+        records, errors = read(path, allow_move=allow_move, create_vocabulary=create_vocabulary)
+        report = Report(valid=len(records), errors=errors)
+        if (errors and not skip_invalid) or dry_run:
+            return report
+        importer = Importer([record.data["slug"] for record in records], publish=not draft)
+        # Indexed once at the end; the reference index (the admin's "usage" counts) is left to
+        # `manage.py rebuild_references_index`, which the README suggests after large imports.
+        indexed_later = (PracticePage, OrganisationPage, Organisation, Topic, Scheme)
+        with bulk_indexing(*indexed_later), disable_reference_index_auto_update(), transaction.atomic():
+            for record in records:
+                importer.write(record)
+            importer.finish()
+        report.created, report.updated, report.unchanged = importer.created, importer.updated, importer.unchanged
+        return report
+
+
+def read(path, allow_move=False, create_vocabulary=False):
+    """Parse and validate a file; return (records, errors) with errors as 'line N: reason'."""
+    try:
+        with open(path, "rb") as handle:
+            lines = list(enumerate(handle, start=1))
+    except OSError as error:
+        raise Unreadable(f"{path}: {error.strerror}") from None
+    records, errors, seen = [], [], {}
+    for number, raw in lines:
+        # Each line is decoded on its own, so that --skip-invalid can skip one that is not UTF-8.
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            errors.append((number, f"not UTF-8 text (byte {error.start + 1})"))
+            continue
+        if not line.strip():
+            continue
+        try:
+            clean = validate(json.loads(line))
+        except json.JSONDecodeError as error:
+            errors.append((number, f"invalid JSON ({error.msg} at column {error.colno})"))
+            continue
+        except RecursionError:
+            errors.append((number, "invalid JSON (nested too deeply)"))
+            continue
+        except Invalid as problem:
+            errors.append((number, str(problem)))
+            continue
+        if clean["slug"] in seen:
+            errors.append((number, f"slug {clean['slug']!r} already used on line {seen[clean['slug']]}"))
+            continue
+        seen[clean["slug"]] = number
+        records.append(Record(number, clean))
+    records = Checks(records, allow_move, create_vocabulary).kept(errors)
+    return records, [f"line {number}: {reason}" for number, reason in sorted(errors)]
+
+
+class Checks:
+    """What a line may not do to what the database (or an earlier line) holds."""
+
+    def __init__(self, records, allow_move, create_vocabulary):
+        self.records = records
+        self.allow_move = allow_move
+        self.create_vocabulary = create_vocabulary
+        self.organisations = set(Organisation.objects.values_list("slug", flat=True))
+        self.named = {r.data["organisation"]["slug"] for r in records if r.data["organisation"]}
+        self.loose = set(PracticePage.objects.filter(organisation=None).values_list("slug", flat=True))
+        self.loose |= {r.data["slug"] for r in records if not r.data["organisation"]}
+        self.owners = dict(
+            PracticePage.objects.filter(slug__in=[r.data["slug"] for r in records], organisation__isnull=False)
+            .values_list("slug", "organisation__slug")
+        )
+        self.known = {kind: set(model.objects.values_list("slug", flat=True)) for kind, model in VOCABULARY.items()}
+        self.creatable = set()
+
+    def kept(self, errors):
+        """The records that pass; the others are added to errors as (line, reason)."""
+        kept = []
+        for record in self.records:
+            reason = self.problem(record.data)
+            if reason:
+                errors.append((record.line, reason))
+            else:
+                kept.append(record)
+        return kept
+
+    def problem(self, data):
+        organisation = data["organisation"]
+        slug = organisation["slug"] if organisation else None
+        # Practices without an organisation sit beside the organisation pages, so their slugs must differ.
+        if not organisation and data["slug"] in self.organisations | self.named:
+            return f"slug {data['slug']!r} is an organisation's; give the practice its organisation or another slug"
+        if organisation and slug not in self.organisations and slug in self.loose:
+            return f"organisation slug {slug!r} is already a practice's slug"
+        # The first line that names an organisation creates it, and an organisation has a country.
+        if organisation and not organisation["country"] and slug not in self.organisations | self.creatable:
+            return f"organisation.country is missing for the new {slug!r}"
+        owner = self.owners.get(data["slug"])
+        if owner and owner != slug and not self.allow_move:
+            destination = repr(slug) if slug else "no organisation"
+            return f"slug {data['slug']!r} belongs to organisation {owner!r}; --allow-move moves it to {destination}"
+        if not self.create_vocabulary:
+            for kind, known in self.known.items():
+                for i, ref in enumerate(data[kind]):
+                    if ref["slug"] not in known:
+                        return (
+                            f"{kind}[{i}]: unknown {kind[:-1]} {ref['slug']!r}; moderators keep the vocabulary "
+                            "(--create-vocabulary adds it)"
+                        )
+        if organisation:
+            self.creatable.add(slug)
+        return None
+
+
+class Importer:
+    """Writes validated records: finds or creates the named things, then creates or updates pages."""
+
+    def __init__(self, slugs=(), publish=True):
+        self.publish = publish
+        self.existing = set(PracticePage.objects.filter(slug__in=list(slugs)).values_list("slug", flat=True))
+        self.listing = ensure_page_tree()
+        self.created = self.updated = self.unchanged = 0
+        self._last_paths = {}
+        self._new_children = {}
+        self._new_pages = []
+        self._links = []
+        self._known = {}
+
+    def _find_or_create(self, model, ref, extra=None):
+        key = (model, ref["slug"])
+        if key not in self._known:
+            self._known[key] = self._find_or_create_uncached(model, ref, extra)
+        return self._known[key]
+
+    def _find_or_create_uncached(self, model, ref, extra):
+        obj = model.objects.filter(slug=ref["slug"]).first()
+        if obj is None:
+            names = ref["name"] or {"en": ref["slug"]}
+            obj = model(slug=ref["slug"], **{f"name_{code}": name for code, name in names.items()}, **(extra or {}))
+            obj.full_clean()
+            obj.save()
+        return obj
+
+    def organisation(self, ref):
+        if ref is None:
+            return None
+        extra = {"country": ref["country"] or "", "url": ref["url"]}
+        extra.update({f"description_{code}": text for code, text in ref["description"].items()})
+        return self._find_or_create(Organisation, ref, extra)
+
+    def values(self, data):
+        values = {f"title_{code}": "" for code in LANGUAGE_CODES}
+        for name in PRACTICE_TEXT_FIELDS:
+            for code in LANGUAGE_CODES:
+                text = data[name].get(code, "")
+                values[f"{name}_{code}"] = text if name in ("title", "summary") else paragraphs_to_html(text)
+        values.update(
+            countries=data["countries"],
+            audiences=data["audiences"],
+            age_groups=data["age_groups"],
+            started=data["started"],
+            ended=data["ended"],
+            website=data["url"],
+            contact=data["contact"],
+        )
+        return values
+
+    def write(self, record):
+        data = record.data
+        values = self.values(data)
+        values["organisation"] = self.organisation(data["organisation"])
+        topics = [self._find_or_create(Topic, ref) for ref in data["topics"]]
+        schemes = [self._find_or_create(Scheme, ref) for ref in data["schemes"]]
+        parent = values["organisation"].page if values["organisation"] else self.listing
+        page = PracticePage.objects.filter(slug=data["slug"]).first() if data["slug"] in self.existing else None
+        if page is None:
+            self.create(parent, data["slug"], values, topics, schemes)
+            self.created += 1
+            return
+        if self._same(page, values, topics, schemes):
+            self.unchanged += 1
+            return
+        if page.get_parent().pk != parent.pk:
+            page.move(parent, pos="last-child")
+            page.refresh_from_db()
+        for name, value in values.items():
+            setattr(page, name, value)
+        page.topics.set(topics)
+        page.schemes.set(schemes)
+        revision = page.save_revision(clean=True)
+        if self.publish:
+            revision.publish()
+        self.updated += 1
+
+    def create(self, parent, slug, values, topics, schemes):
+        """Add a new practice under its parent, published unless importing drafts.
+
+        This is what add_child, save_revision and publish do for a new page, without the per-page
+        queries they spend on pages that already exist: imports must run at hundreds of practices a
+        second. The record was validated already; finish() writes the revisions, topic and scheme
+        links and the audit log in bulk.
+        """
+        now = timezone.now()
+        page = PracticePage(
+            slug=slug,
+            live=self.publish,
+            has_unpublished_changes=not self.publish,
+            first_published_at=now if self.publish else None,
+            last_published_at=now if self.publish else None,
+            latest_revision_created_at=now,
+            **values,
+        )
+        page.draft_title = values["title_en"] or values["title_ja"]
+        page.depth = parent.depth + 1
+        page.path = self._next_path(parent)
+        page.locale_id = parent.locale_id
+        page._cached_parent_obj = parent
+        page.save(clean=False, log_action=None)
+        self._links += [PracticePage.topics.through(practicepage_id=page.pk, topic_id=t.pk) for t in topics]
+        self._links += [PracticePage.schemes.through(practicepage_id=page.pk, scheme_id=s.pk) for s in schemes]
+        # In memory only (the links above are what is stored): the revision records them.
+        page.topics = topics
+        page.schemes = schemes
+        self._new_pages.append(page)
+
+    def _next_path(self, parent):
+        last = self._last_paths.get(parent.pk)
+        if last is None:
+            # Not parent.get_last_child(): it trusts the parent's numchild as loaded, which is stale
+            # once this import has added an organisation page under the listing.
+            children = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+            last = children.order_by("-path").values_list("path", flat=True).first()
+        path = Page(path=last)._inc_path() if last else Page._get_path(parent.path, parent.depth + 1, 1)
+        self._last_paths[parent.pk] = path
+        self._new_children[parent.pk] = self._new_children.get(parent.pk, 0) + 1
+        return path
+
+    def finish(self):
+        """Count new children on their parents, as add_child would; write revisions, links and audit log."""
+        for parent_pk, count in self._new_children.items():
+            Page.objects.filter(pk=parent_pk).update(numchild=F("numchild") + count)
+        for through in (PracticePage.topics.through, PracticePage.schemes.through):
+            through.objects.bulk_create([link for link in self._links if isinstance(link, through)], batch_size=500)
+        self._write_revisions()
+
+    def _write_revisions(self):
+        """Each new practice's first revision (live unless drafts), as save_revision and publish record it."""
+        pages = self._new_pages
+        if not pages:
+            return
+        base_type = pages[0].get_base_content_type()
+        revisions = Revision.objects.bulk_create(
+            [
+                Revision(
+                    content_type_id=page.content_type_id,
+                    base_content_type=base_type,
+                    object_id=str(page.pk),
+                    created_at=page.latest_revision_created_at,
+                    content=page.serializable_data(),
+                    object_str=str(page),
+                )
+                for page in pages
+            ],
+            batch_size=500,
+        )
+        for page, revision in zip(pages, revisions, strict=True):
+            page.latest_revision = revision
+            if self.publish:
+                page.live_revision = revision
+        fields = ["latest_revision"] + (["live_revision"] if self.publish else [])
+        PracticePage.objects.bulk_update(pages, fields, batch_size=500)
+        actions = ("wagtail.create", "wagtail.publish") if self.publish else ("wagtail.create",)
+        PageLogEntry.objects.bulk_create(
+            [
+                PageLogEntry(
+                    page_id=page.pk,
+                    content_type_id=page.content_type_id,
+                    label=page.draft_title,
+                    action=action,
+                    timestamp=page.latest_revision_created_at,
+                    content_changed=True,
+                    revision=page.latest_revision,
+                )
+                for page in pages
+                for action in actions
+            ],
+            batch_size=500,
+        )
+        if self.publish:
+            for page in pages:
+                page_published.send(sender=PracticePage, instance=page, revision=page.latest_revision)
+
+    def _same(self, page, values, topics, schemes):
+        return (
+            (page.live and not page.has_unpublished_changes or not self.publish)
+            and all(getattr(page, name) == value for name, value in values.items())
+            and set(page.topics.all()) == set(topics)
+            and set(page.schemes.all()) == set(schemes)
+        )

@@ -1,0 +1,25 @@
+"""The practice data: `from practices.models import X` finds every model here."""
+
+from .bilingual import BilingualNameMixin, OwnLanguageCleanMixin, text_in
+from .fields import PRACTICE_TEXT_FIELDS, RICH_TEXT_FEATURES, ChoiceListField
+from .applications import JoinApplication
+from .pages import ListingMixin, OrganisationPage, PracticeDocument, PracticeIndexPage, PracticePage
+from .snippets import Organisation, Scheme, Topic
+
+__all__ = [
+    "PRACTICE_TEXT_FIELDS",
+    "RICH_TEXT_FEATURES",
+    "BilingualNameMixin",
+    "ChoiceListField",
+    "JoinApplication",
+    "ListingMixin",
+    "Organisation",
+    "OrganisationPage",
+    "OwnLanguageCleanMixin",
+    "PracticeDocument",
+    "PracticeIndexPage",
+    "PracticePage",
+    "Scheme",
+    "Topic",
+    "text_in",
+]

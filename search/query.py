@@ -27,7 +27,6 @@ FILTERS = {
     "language": lambda values: [v for v in values if v in Language.values],
     "organisation": lambda values: Organisation.objects.filter(slug__in=values).values_list("slug", flat=True),
 }
-FACETS = ("topic", "scheme", "country", "audience", "age", "language")
 
 
 class BadRequest(ValueError):

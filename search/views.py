@@ -9,7 +9,8 @@ from practices.vocabulary import AgeGroup, Audience, Country, Language, other_la
 
 from . import engine
 from .api import practice_results
-from .query import FACETS, BadRequest, Query, SearchRequest
+from .documents import FACETS
+from .query import BadRequest, Query, SearchRequest
 
 FACET_TITLES = {
     "topic": _("Topic"),

@@ -10,7 +10,8 @@ from practices.models import PracticePage
 
 from . import engine
 from .models import FacetValue, PracticeText
-from .query import BadRequest, Query, SearchRequest, highlight
+from .forms import BadRequest, SearchRequest
+from .query import Query, highlight
 
 
 # What a result card reads from a practice; the long rich-text fields stay in the database.

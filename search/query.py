@@ -1,101 +1,12 @@
-"""What a search asks for: parameters checked once for the page and the API, and the terms to look up."""
+"""What a query looks for: its clauses, each with the ways of saying it in both languages; and highlighting."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-
-from practices.models import Organisation, Scheme, Topic
-from practices.vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country, Language
 
 from . import glossary
 from .analysis import JAPANESE_RUN, digest, tokens
-
-MAX_QUERY_LENGTH = 500
-MAX_PAGE = 1000
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
-SORTS = ("relevance", "date")
-# Filter parameter → where its allowed values come from.
-FILTERS = {
-    "topic": lambda values: Topic.objects.filter(slug__in=values).values_list("slug", flat=True),
-    "scheme": lambda values: Scheme.objects.filter(slug__in=values).values_list("slug", flat=True),
-    "country": lambda values: [v for v in values if v in Country.values],
-    "audience": lambda values: [v for v in values if v in Audience.values],
-    "age": lambda values: [v for v in values if v in AgeGroup.values],
-    "language": lambda values: [v for v in values if v in Language.values],
-    "organisation": lambda values: Organisation.objects.filter(slug__in=values).values_list("slug", flat=True),
-}
-
-
-class BadRequest(ValueError):
-    """A parameter the search cannot take; the message says which and why."""
-
-
-def _integer(params, name, default, low, high):
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise BadRequest(_("%(name)s must be a whole number.") % {"name": name}) from None
-    if not low <= value <= high:
-        raise BadRequest(
-            _("%(name)s must be between %(low)d and %(high)d.") % {"name": name, "low": low, "high": high}
-        )
-    return value
-
-
-@dataclass
-class SearchRequest:
-    q: str = ""
-    lang: str = "en"
-    filters: dict = field(default_factory=dict)
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
-    sort: str = "relevance"
-
-    @classmethod
-    def from_params(cls, params, lang=None):
-        """Check a QueryDict of parameters; raise BadRequest with a message on the first problem."""
-        # NUL reaches no analyser or database well (PostgreSQL refuses it in text): refused in any parameter.
-        if any("\x00" in value for _name, values in params.lists() for value in values):
-            raise BadRequest(_("The query contains a character that is not allowed."))
-        q = params.get("q", "") or ""
-        if len(q) > MAX_QUERY_LENGTH:
-            raise BadRequest(_("The query is too long: at most %(max)d characters.") % {"max": MAX_QUERY_LENGTH})
-        lang = params.get("lang") or lang or "en"
-        if lang not in LANGUAGE_CODES:
-            raise BadRequest(_("lang must be one of: %(choices)s.") % {"choices": ", ".join(LANGUAGE_CODES)})
-        filters = {}
-        for name, allowed in FILTERS.items():
-            values = list(dict.fromkeys(v for v in params.getlist(name) if v != ""))
-            if not values:
-                continue
-            known = set(allowed(values))
-            unknown = [v for v in values if v not in known]
-            if unknown:
-                raise BadRequest(
-                    _("Unknown %(name)s: %(values)s.") % {"name": name, "values": ", ".join(unknown[:5])}
-                )
-            filters[name] = values
-        sort = params.get("sort") or "relevance"
-        if sort not in SORTS:
-            raise BadRequest(_("sort must be one of: %(choices)s.") % {"choices": ", ".join(SORTS)})
-        return cls(
-            q=q.strip(),
-            lang=lang,
-            filters=filters,
-            page=_integer(params, "page", 1, 1, MAX_PAGE),
-            page_size=_integer(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
-            sort=sort if q.strip() else "date",
-        )
-
-    @property
-    def start(self):
-        return (self.page - 1) * self.page_size
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from practices.vocabulary import AgeGroup, Audience, Country, Language, other_la
 from . import engine
 from .api import practice_results
 from .documents import FACETS
-from .query import BadRequest, Query, SearchRequest
+from .forms import BadRequest, SearchRequest
+from .query import Query
 
 FACET_TITLES = {
     "topic": _("Topic"),

@@ -5,7 +5,8 @@ from django.http import QueryDict
 
 from search.models import GlossaryEntry
 from search.analysis import digest
-from search.query import BadRequest, Query, SearchRequest, highlight
+from search.forms import BadRequest, SearchRequest
+from search.query import Query, highlight
 
 
 @pytest.fixture

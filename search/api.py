@@ -34,6 +34,7 @@ def search(request):
         "backend": outcome.backend,
         "degraded": outcome.degraded,
         "relaxed": outcome.relaxed,
+        "truncated": outcome.query.truncated,
         "results": results,
         "facets": outcome.facets,
     }

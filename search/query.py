@@ -8,6 +8,10 @@ from django.utils.safestring import mark_safe
 from . import glossary
 from .analysis import JAPANESE_RUN, digest, tokens
 
+# Each clause costs the engine a full-text query (the database runs one per clause): the cap keeps
+# 500 characters of common words from running hundreds (issue 9). The rest of the text is ignored.
+MAX_CLAUSES = 16
+
 
 @dataclass(frozen=True)
 class Clause:
@@ -33,24 +37,32 @@ class Query:
     clauses: tuple
     concepts: list
     japanese_runs: list
+    truncated: bool = False  # the text had more than MAX_CLAUSES clauses; the first ones are kept
 
     @classmethod
     def parse(cls, text, whole_phrases=True):
         """The query for a text; without whole_phrases, glossary phrases of several words count word by word."""
         words = tokens(text)
         spans = glossary.expander().match([token.terms[0] for token in words], longest=None if whole_phrases else 1)
-        clauses, concepts, position = [], [], 0
+        found_by_clause, position = {}, 0
         for start, end, found in [*spans, (len(words), len(words), [])]:
             for token in words[position:start]:
-                clauses.append(Clause(text[token.start : token.end], tuple((term,) for term in token.terms)))
+                clause = Clause(text[token.start : token.end], tuple((term,) for term in token.terms))
+                found_by_clause.setdefault(clause, [])
             if end > start:
                 own = tuple(token.terms[0] for token in words[start:end])
                 phrases = _shortest([own, *(phrase for concept in found for phrase in concept.phrases)])
-                clauses.append(Clause(text[words[start].start : words[end - 1].end], phrases))
-                concepts.extend(c for c in found if c not in concepts)
+                found_by_clause.setdefault(Clause(text[words[start].start : words[end - 1].end], phrases), found)
             position = end
-        unique = list(dict.fromkeys(clauses))
-        return cls(text=text, clauses=tuple(unique), concepts=concepts, japanese_runs=JAPANESE_RUN.findall(text))
+        clauses = list(found_by_clause)[:MAX_CLAUSES]
+        concepts = list(dict.fromkeys(concept for clause in clauses for concept in found_by_clause[clause]))
+        return cls(
+            text=text,
+            clauses=tuple(clauses),
+            concepts=concepts,
+            japanese_runs=JAPANESE_RUN.findall(text)[:MAX_CLAUSES],
+            truncated=len(found_by_clause) > MAX_CLAUSES,
+        )
 
     def relaxed(self):
         """The same words without their glossary phrases, or None if it has none of several words.

@@ -16,7 +16,7 @@ from . import engine
 from .documents import FACETS
 from .forms import SORTS, BadRequest, SearchRequest
 from .models import FacetValue, PracticeText
-from .query import Query, highlight
+from .query import MAX_CLAUSES, Query, highlight
 
 
 # What a result card reads from a practice; the long rich-text fields stay in the database.
@@ -164,6 +164,8 @@ def search_context(request, fixed=None):
         backend=outcome.backend,
         degraded=outcome.degraded,
         relaxed=outcome.relaxed,
+        truncated=outcome.query.truncated,
+        max_clauses=MAX_CLAUSES,
         facet_groups=facet_groups,
         active_filters=active_filters,
         suggestions=suggestions,

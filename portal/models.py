@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from search.results import card
+
 
 class HomePage(Page):
     """The portal's front page: what it is, a search box, and the latest practices."""
@@ -20,7 +22,6 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from practices.models import PracticePage, Topic
-        from search.api import card
 
         context = super().get_context(request, *args, **kwargs)
         latest = (

@@ -15,8 +15,6 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
-from search.models import GlossaryEntry
-
 from . import reports
 from .models import JoinApplication, Organisation, OrganisationPage, PracticePage, Scheme, Topic
 from .permissions import is_moderator, visible_to
@@ -59,20 +57,11 @@ class OrganisationViewSet(VocabularyViewSet):
     list_filter = ["country"]
 
 
-class GlossaryEntryViewSet(SnippetViewSet):
-    model = GlossaryEntry
-    icon = "openquote"
-    list_display = ["__str__", "note", "updated_at"]
-    search_backend_name = None
-    search_fields = ["terms_en", "terms_ja", "note"]
-    copy_view_enabled = False
-
-
 class VocabularyGroup(SnippetViewSetGroup):
     menu_label = _("Vocabulary")
     menu_icon = "tag"
     menu_order = 210
-    items = (TopicViewSet, SchemeViewSet, OrganisationViewSet, GlossaryEntryViewSet)
+    items = (TopicViewSet, SchemeViewSet, OrganisationViewSet)
 
 
 def _invite_url(application, user):

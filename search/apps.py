@@ -9,7 +9,7 @@ class SearchConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published, page_unpublished
 
-        from .backends import reindex
+        from .backends.base import reindex
 
         page_published.connect(reindex, dispatch_uid="search-reindex-published")
         page_unpublished.connect(reindex, dispatch_uid="search-reindex-unpublished")

@@ -8,7 +8,10 @@ from practices.vocabulary import LANGUAGE_CODES
 
 from .analysis import analyse, digest, surfaces_and_terms, tokenize
 
-# Text fields of a practice that are plain text; the others are rich text (HTML).
+# A practice's facets: what readers filter by and what every search counts (`facet_<name>` in the index).
+FACETS = ("topic", "scheme", "country", "audience", "age", "language")
+# A practice's text fields, each in both languages; title and summary are plain text, the others rich text (HTML).
+TEXT_FIELDS = ("title", "summary", "body", "objectives", "outcomes", "lessons", "transfer")
 PLAIN_FIELDS = ("title", "summary")
 
 
@@ -63,8 +66,7 @@ def analysed_names(page):
 
 def raw_text(page, code):
     """The page's text in one language, unanalysed, for engines with their own analyzers."""
-    fields = ("title", "summary", "body", "objectives", "outcomes", "lessons", "transfer")
-    return "\n".join(_text(page, field, code) for field in fields)
+    return "\n".join(_text(page, field, code) for field in TEXT_FIELDS)
 
 
 def autocomplete_text(page):

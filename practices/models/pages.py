@@ -30,7 +30,7 @@ class ListingMixin:
     """Pages that list practices through the search engine, with the listing's filters."""
 
     def render_listing(self, request, fixed=None, template=None, **extra):
-        from search.views import listing_context
+        from search.results import listing_context  # the one lazy import: search.results imports these models
 
         context = {**self.get_context(request), **listing_context(request, fixed), **extra}
         return TemplateResponse(request, template or self.get_template(request), context, status=context["status"])

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from search.fulltext import create_index, drop_index
+from search.backends.database import create_index, drop_index
 
 
 class Migration(migrations.Migration):

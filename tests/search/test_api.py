@@ -202,3 +202,22 @@ def test_the_search_page_says_when_it_found_only_the_words_of_a_phrase(client, s
     page = client.get("/ja/search/", {"q": "ゲーム依存"}).content.decode()
     assert "jp-game-sleep" in page
     assert "語句全体に一致する事例はありません" in page
+
+
+# 500 characters of words most practices contain, more distinct words than a query may use.
+COMMON_WORDS = (
+    "children parents online safety school teachers internet smartphone games bullying privacy photos "
+    "friends chat apps filtering passwords learning family help report 子ども 保護者 学校 スマホ "
+)
+
+
+def test_a_long_query_of_common_words_answers_and_says_what_it_ignored(client, practices):
+    q = (COMMON_WORDS * 5)[:500]
+    response = client.get("/api/search/", {"q": q})
+    assert response.status_code == 200
+    assert response.json()["truncated"] is True and response.json()["count"] > 0
+    assert client.get("/api/search/", {"q": "filters"}).json()["truncated"] is False
+    page = client.get("/ja/search/", {"q": q})
+    assert page.status_code == 200
+    assert "最初の 16 語（句）だけで検索し" in page.content.decode()
+    assert "only its first 16 words or phrases" in client.get("/en/search/", {"q": q}).content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from search.analysis import digest
-from search.backends import raw_text_analyzer
+from search.backends.elasticsearch import raw_text_analyzer
 from search.models import FacetValue, PracticeText
 from tests.conftest import practice
 

@@ -1,5 +1,7 @@
 """The bilingual glossary: its data file, loading it, and finding its concepts in queries."""
 
+import json
+
 import pytest
 
 from search import glossary
@@ -56,3 +58,14 @@ def test_an_edited_entry_reaches_the_next_search(settings):
     glossary.forget()
     (_s, _e, (concept,)), = glossary.expander().match(["sharent"])
     assert concept.japanese == ("シェアレンティング", "子どもの写真の投稿")
+
+
+@pytest.mark.django_db
+def test_the_admin_menu_links_to_the_glossary_in_both_languages(admin_client, admin_user):
+    from wagtail.users.models import UserProfile
+
+    menu = admin_client.get("/admin/").content.decode()
+    assert "/admin/snippets/search/glossaryentry/" in menu and "Glossary" in menu
+    UserProfile.objects.update_or_create(user=admin_user, defaults={"preferred_language": "ja"})
+    # The sidebar's items are JSON in the page, non-ASCII escaped.
+    assert json.dumps("用語集") in admin_client.get("/admin/").content.decode()

@@ -6,7 +6,8 @@ from django.http import QueryDict
 from search import glossary
 from search.models import GlossaryEntry
 from search.analysis import digest
-from search.query import BadRequest, Query, SearchRequest, highlight
+from search.forms import BadRequest, SearchRequest
+from search.query import MAX_CLAUSES, Query, highlight
 
 
 @pytest.fixture
@@ -84,3 +85,17 @@ def test_highlighting_uses_the_stored_tokens_of_the_same_text():
 def test_highlighting_analyses_again_when_the_stored_tokens_are_of_another_text():
     stale = {"digest": digest("Filters for parents"), "tokens": [[0, 7, ["parent"]]]}
     assert highlight("Help for parents now", ["parent"], stale) == "Help for <mark>parents</mark> now"
+
+
+def test_a_long_query_keeps_its_first_clauses_and_says_the_rest_was_ignored(entries):
+    query = Query.parse(" ".join(f"topic{n}" for n in range(40)) + " cyberbullying")
+    assert len(query.clauses) == MAX_CLAUSES == 16
+    assert (query.clauses[0].words, query.clauses[-1].words) == ("topic0", "topic15")
+    assert query.truncated
+    assert query.concepts == []  # the ignored glossary word suggests nothing either
+    assert not Query.parse("school cyberbullying").truncated
+
+
+def test_repeating_words_adds_no_clauses(entries):
+    query = Query.parse("school " * 80)
+    assert len(query.clauses) == 1 and not query.truncated

@@ -198,7 +198,8 @@ class Command(BaseCommand):
     def _engine_time(q, elasticsearch):
         """The engine's own time for the same words: Elasticsearch's `took`, or a bare FTS5 match."""
         from search import engine
-        from search.query import Query, SearchRequest
+        from search.forms import SearchRequest
+        from search.query import Query
 
         query = Query.parse(q)
         if elasticsearch:

@@ -56,7 +56,8 @@ def evaluate(queries):
     from practices.models import PracticePage
     from search import engine
     from search.analysis import is_japanese
-    from search.query import Query, SearchRequest
+    from search.forms import SearchRequest
+    from search.query import Query
 
     rows = []
     for item in queries:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from modelsearch.backends import get_search_backend
 
-from search.backends import ENGINE_ERRORS
+from search.backends.base import ENGINE_ERRORS
 from search.models import PendingIndexUpdate
 
 

@@ -1,0 +1,184 @@
+"""What a search shows: result cards, and the context of the search page and of practice listings.
+
+Views, page models and the API all build on this module; it imports no view.
+"""
+
+from collections import defaultdict
+
+from django.utils import translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from practices.models import PracticePage, Scheme, Topic
+from practices.vocabulary import AgeGroup, Audience, Country, Language, other_language
+
+from . import engine
+from .documents import FACETS
+from .forms import SORTS, BadRequest, SearchRequest
+from .models import FacetValue, PracticeText
+from .query import MAX_CLAUSES, Query, highlight
+
+
+# What a result card reads from a practice; the long rich-text fields stay in the database.
+CARD_FIELDS = (
+    "slug", "url_path", "depth", "path", "content_type", "locale", "live",
+    "title_en", "title_ja", "summary_en", "summary_ja", "countries",
+    "organisation__slug", "organisation__name_en", "organisation__name_ja",
+)
+
+
+def card(page, lang, terms=(), score=0.0, topics=None, schemes=None, summary_tokens=None):
+    """A practice as result lists show it, in the reader's language where it exists.
+
+    Result lists pass what they fetched for all their pages at once: topic and scheme slugs,
+    and the summaries' stored tokens for highlighting.
+    """
+    title, title_lang = page.text_in("title", lang)
+    summary, summary_lang = page.text_in("summary", lang)
+    with translation.override(lang):
+        url = page.get_url()
+    organisation = page.organisation
+    return {
+        "id": page.pk,
+        "slug": page.slug,
+        "url": url,
+        "title": title,
+        "title_lang": title_lang,
+        "summary": summary,
+        "summary_lang": summary_lang,
+        "snippet": highlight(summary, terms, (summary_tokens or {}).get(summary_lang)),
+        "languages": page.languages,
+        "organisation": {"slug": organisation.slug, "name": organisation.name_in(lang)} if organisation else None,
+        "countries": list(page.countries),
+        "topics": page.facet_topic() if topics is None else topics,
+        "schemes": page.facet_scheme() if schemes is None else schemes,
+        "score": round(float(score), 4),
+    }
+
+
+def practice_results(outcome, search_request, query):
+    """The hits of an outcome in order; a hit unpublished since the engine indexed it is left out."""
+    ids = [pk for pk, _score in outcome.hits]
+    pages = PracticePage.objects.live().filter(pk__in=ids).select_related("organisation").only(*CARD_FIELDS)
+    pages = pages.order_by().in_bulk()
+    # Topic and scheme slugs from the facet table, in one query: prefetching whole topics and
+    # schemes took four times as long.
+    slugs = defaultdict(list)
+    facet_values = FacetValue.objects.filter(page_id__in=ids, facet__in=("topic", "scheme")).order_by("value")
+    for page_id, facet, value in facet_values.values_list("page_id", "facet", "value"):
+        slugs[page_id, facet].append(value)
+    stored = dict(PracticeText.objects.filter(page_id__in=ids).values_list("page_id", "summary_tokens"))
+    return [
+        card(pages[pk], search_request.lang, query.terms, score, slugs[pk, "topic"], slugs[pk, "scheme"], stored.get(pk))
+        for pk, score in outcome.hits
+        if pk in pages
+    ]
+
+
+FACET_TITLES = {
+    "topic": _("Topic"),
+    "scheme": _("Voluntary scheme"),
+    "country": _("Country"),
+    "audience": _("Audience"),
+    "age": _("Age group"),
+    "language": _("Written in"),
+}
+
+
+def _labels(lang):
+    return {
+        "topic": {t.slug: t.name_in(lang) for t in Topic.objects.all()},
+        "scheme": {s.slug: s.name_in(lang) for s in Scheme.objects.all()},
+        "country": dict(Country.choices),
+        "audience": dict(Audience.choices),
+        "age": dict(AgeGroup.choices),
+        "language": dict(Language.choices),
+    }
+
+
+def _link(params, **changes):
+    query = params.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    return "?" + query.urlencode()
+
+
+def search_context(request, fixed=None):
+    """Run the search the request's parameters ask for; return (template context, HTTP status)."""
+    lang = get_language()
+    # Links keep what the reader chose; the language is in the path, fixed filters in the page.
+    params = request.GET.copy()
+    for name in ("lang", *(fixed or {})):
+        params.pop(name, None)
+    search_params = params.copy()
+    search_params.setlist("lang", [lang])
+    for name, values in (fixed or {}).items():
+        search_params.setlist(name, values)
+    context = {"q": params.get("q", ""), "fixed": fixed or {}, "facet_titles": FACET_TITLES}
+    try:
+        search_request = SearchRequest.from_params(search_params)
+    except BadRequest as problem:
+        context.update(error=str(problem), results=[], count=0, facet_groups=[])
+        return context, 400
+    query = Query.parse(search_request.q)
+    outcome = engine.run(search_request, query)
+    labels = _labels(lang)
+    facet_groups = []
+    for facet in FACETS:
+        if facet in (fixed or {}):
+            continue
+        selected = search_request.filters.get(facet, [])
+        options = [
+            {"value": value, "label": labels[facet].get(value, value), "count": n, "selected": value in selected}
+            for value, n in sorted(outcome.facets.get(facet, {}).items(), key=lambda item: (-item[1], item[0]))
+        ]
+        options += [
+            {"value": value, "label": labels[facet].get(value, value), "count": 0, "selected": True}
+            for value in selected
+            if value not in outcome.facets.get(facet, {})
+        ]
+        if options:
+            facet_groups.append({"name": facet, "title": FACET_TITLES[facet], "options": options})
+    last_page = max(1, -(-outcome.count // search_request.page_size))
+    active_filters = [
+        {
+            "label": f"{FACET_TITLES.get(facet, facet)}: {labels.get(facet, {}).get(value, value)}",
+            "remove_url": _link(params, **{facet: [v for v in values if v != value]}),
+        }
+        for facet, values in search_request.filters.items()
+        if facet not in (fixed or {})
+        for value in values
+    ]
+    other = other_language(lang)
+    suggestions = [
+        {"term": term, "lang": other}
+        for concept in query.concepts
+        for term in (concept.japanese if other == "ja" else concept.english)[:1]
+    ]
+    context.update(
+        search_request=search_request,
+        query=query,
+        results=practice_results(outcome, search_request, outcome.query),
+        count=outcome.count,
+        backend=outcome.backend,
+        degraded=outcome.degraded,
+        relaxed=outcome.relaxed,
+        truncated=outcome.query.truncated,
+        max_clauses=MAX_CLAUSES,
+        facet_groups=facet_groups,
+        active_filters=active_filters,
+        suggestions=suggestions,
+        sort_links={sort: _link(params, sort=sort) for sort in SORTS},
+        previous_url=_link(params, page=str(search_request.page - 1)) if search_request.page > 1 else None,
+        next_url=_link(params, page=str(search_request.page + 1)) if search_request.page < last_page else None,
+        last_page=last_page,
+    )
+    return context, 200
+
+
+def listing_context(request, fixed=None):
+    """The context of a practice listing (filters fixed by the page) with its HTTP status under "status"."""
+    context, status = search_context(request, fixed)
+    context["status"] = status
+    return context

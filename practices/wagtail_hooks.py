@@ -17,7 +17,7 @@ from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, 
 
 from search.models import GlossaryEntry
 
-from . import reports
+from . import reports, uploads
 from .models import JoinApplication, Organisation, OrganisationPage, PracticePage, Scheme, Topic
 from .permissions import is_moderator, visible_to
 from .views import InviteView
@@ -236,3 +236,14 @@ class DataLogFormatter(LogFormatter):
 def register_log_actions(actions):
     for action, (label, message) in LOG_ACTIONS.items():
         actions.register_action(action)(type("Formatter", (DataLogFormatter,), {"label": label, "message": message}))
+
+
+# Uploads stay with their organisation and the moderators until a live practice uses them (practices/uploads.py).
+hooks.register("before_serve_document", uploads.refuse_unpublished_document)
+
+
+@hooks.register("construct_admin_api", order=100)
+def admin_api_lists_own_uploads(router):
+    # After Wagtail's own hooks, which list every image and document to anyone signed in.
+    router.register_endpoint("documents", uploads.OwnDocumentsAdminAPIViewSet)
+    router.register_endpoint("images", uploads.OwnImagesAdminAPIViewSet)

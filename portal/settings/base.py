@@ -144,6 +144,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English"), ("ja", "日本語")]
 WAGTAILSEARCH_HITS_MAX_AGE = 14
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "xlsx", "txt", "csv"]
+# Documents are always served through Wagtail's view, which asks practices/uploads.py who may have them;
+# never from a public media URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "sipe_")

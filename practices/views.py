@@ -23,7 +23,7 @@ from .notifications import notify_moderators_of_application, send_invitation
 
 
 def _rate_key(request):
-    # The client's address as django-axes resolves it, so one setting serves both behind a proxy.
+    # The client's own address as axes resolves it (AXES_CLIENT_IP_CALLABLE), not the proxy's.
     return "join-form:%s" % get_client_ip_address(request)
 
 
@@ -47,8 +47,8 @@ def join(request):
         if _over_rate_limit(request):
             return render(request, "practices/join.html", {"form": form, "rate_limited": True}, status=429)
         if form.is_spam():
-            # Answer as if it worked, so a bot learns nothing; store and send nothing.
-            _count_submission(request)
+            # Answer as if it worked, so a bot learns nothing; store and send nothing, and count nothing
+            # against the address, which a real applicant behind the same network may share.
             return redirect("join_thanks")
         if form.is_valid():
             _count_submission(request)

@@ -7,6 +7,7 @@ from wagtail.admin.views import account
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from practices.reports import PageTypesUsageView
 from search import api as search_api
 from search import views as search_views
 
@@ -21,6 +22,9 @@ urlpatterns = [
         limited("password-reset", "RATELIMIT_PASSWORD_RESET", method="POST")(account.PasswordResetView.as_view()),
         name="wagtailadmin_password_reset",
     ),
+    # Before Wagtail's own: the report must not name other organisations' drafts.
+    path("admin/reports/page-types-usage/", PageTypesUsageView.as_view()),
+    path("admin/reports/page-types-usage/results/", PageTypesUsageView.as_view(results_only=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/search/", limited("search", "RATELIMIT_SEARCH", json_refusal)(search_api.search), name="api_search"),

@@ -1,5 +1,6 @@
 """The practices' admin: vocabulary snippets, applications to join, the editors' dashboard, reports and audit log actions."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
@@ -247,3 +248,10 @@ def admin_api_lists_own_uploads(router):
     # After Wagtail's own hooks, which list every image and document to anyone signed in.
     router.register_endpoint("documents", uploads.OwnDocumentsAdminAPIViewSet)
     router.register_endpoint("images", uploads.OwnImagesAdminAPIViewSet)
+
+
+@hooks.register("before_move_page")
+def refuse_moves_the_user_may_not_make(request, page, destination):
+    # Wagtail's confirmation page would otherwise show both titles, drafts of other organisations included.
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied

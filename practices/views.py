@@ -40,12 +40,17 @@ def _count_submission(request):
     cache.incr(key)
 
 
+def _join_page(request, form, status=200, **extra):
+    privacy = {"retention_days": settings.JOIN_APPLICATION_RETENTION_DAYS, "privacy_contact": settings.PRIVACY_CONTACT_EMAIL}
+    return render(request, "practices/join.html", {"form": form, **privacy, **extra}, status=status)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request):
     form = JoinForm(request.POST or None)
     if request.method == "POST":
         if _over_rate_limit(request):
-            return render(request, "practices/join.html", {"form": form, "rate_limited": True}, status=429)
+            return _join_page(request, form, status=429, rate_limited=True)
         if form.is_spam():
             # Answer as if it worked, so a bot learns nothing; store and send nothing, and count nothing
             # against the address, which a real applicant behind the same network may share.
@@ -57,7 +62,7 @@ def join(request):
             application.save()
             notify_moderators_of_application(application)
             return redirect("join_thanks")
-    return render(request, "practices/join.html", {"form": form})
+    return _join_page(request, form)
 
 
 def join_thanks(request):

@@ -215,6 +215,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Safer Internet Practi
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 # The public join form takes at most this many applications from one address per window (seconds).
 JOIN_FORM_RATE_LIMIT = (5, 3600)
+# Personal data from the join form: decided applications are deleted this many days after they arrived
+# (manage.py purge_applications, run daily), and the form's privacy notice says so and whom to ask.
+JOIN_APPLICATION_RETENTION_DAYS = int(os.environ.get("DJANGO_APPLICATION_RETENTION_DAYS", "180"))
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@localhost")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,11 +1,11 @@
-"""Wagtail's content API (/api/v2/): published pages, images and documents only."""
+"""Wagtail's content API (/api/v2/): published pages only.
+
+Images and documents have no public listing: an upload belongs to its organisation until a live
+practice uses it, and public pages already link what is published (practices/uploads.py).
+"""
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)

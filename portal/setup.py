@@ -1,5 +1,7 @@
 """The page tree every installation needs: a home page and the practice listing under it."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
@@ -26,6 +28,12 @@ LISTING = {
 }
 
 
+def site_address():
+    """The Site's hostname and port from WAGTAILADMIN_BASE_URL, so sitemaps and the API link to the real address."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return address.hostname or "localhost", address.port or (443 if address.scheme == "https" else 80)
+
+
 @transaction.atomic
 def ensure_page_tree():
     """Create the home page, its site and the practice listing if missing; return the listing."""
@@ -42,10 +50,11 @@ def ensure_page_tree():
         home = root.add_child(instance=HomePage(slug="home", **HOME))
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
+    hostname, port = site_address()
     if site is None:
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name=HOME["title_en"])
-    elif site.root_page_id != home.pk:
-        site.root_page = home
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=HOME["title_en"])
+    elif (site.root_page_id, site.hostname, site.port) != (home.pk, hostname, port):
+        site.root_page, site.hostname, site.port = home, hostname, port
         site.save()
     listing = PracticeIndexPage.objects.first()
     if listing is None:

@@ -1,22 +1,38 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views import account
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from practices.reports import PageTypesUsageView
 from search import api as search_api
 from search import views as search_views
 
 from .api import api_router
-from .views import healthz
+from .throttle import json_refusal, limited
+from .views import healthz, media_rendition
 
 urlpatterns = [
+    # Each reset request sends mail: throttled per client before Wagtail's own view.
+    path(
+        "admin/password_reset/",
+        limited("password-reset", "RATELIMIT_PASSWORD_RESET", method="POST")(account.PasswordResetView.as_view()),
+        name="wagtailadmin_password_reset",
+    ),
+    # Before Wagtail's own: the report must not name other organisations' drafts.
+    path("admin/reports/page-types-usage/", PageTypesUsageView.as_view()),
+    path("admin/reports/page-types-usage/results/", PageTypesUsageView.as_view(results_only=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/search/", search_api.search, name="api_search"),
-    path("api/search/autocomplete/", search_api.autocomplete, name="api_autocomplete"),
+    path("api/search/", limited("search", "RATELIMIT_SEARCH", json_refusal)(search_api.search), name="api_search"),
+    path(
+        "api/search/autocomplete/",
+        limited("search", "RATELIMIT_SEARCH", json_refusal)(search_api.autocomplete),
+        name="api_autocomplete",
+    ),
     path("api/v2/", api_router.urls),
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap),
@@ -27,9 +43,13 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+else:
+    # Only image renditions are public files; originals stay private and documents go through
+    # Wagtail's serve view, which checks who may have them (practices/uploads.py).
+    urlpatterns.append(re_path(r"^media/(?P<path>images/[^/]+)$", media_rendition))
 
 urlpatterns += i18n_patterns(
-    path("search/", search_views.search, name="search"),
+    path("search/", limited("search", "RATELIMIT_SEARCH")(search_views.search), name="search"),
     path("", include("practices.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

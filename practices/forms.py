@@ -1,5 +1,7 @@
 """The public form to apply to join, and the moderators' form to accept an application and invite its editor."""
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
@@ -12,6 +14,15 @@ from .permissions import add_editor
 from .vocabulary import Country, Language
 
 HONEYPOT = "phone"
+# Bidirectional embeddings, overrides and isolates: in a moderator's e-mail they could make a name
+# read as if it were part of the message around it.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def refuse_invisible_controls(value):
+    if any(unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS for char in value):
+        raise forms.ValidationError(_("Remove the invisible control characters from this name."))
+    return value
 
 
 class JoinForm(forms.ModelForm):
@@ -30,6 +41,12 @@ class JoinForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[HONEYPOT].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    def clean_organisation_name(self):
+        return refuse_invisible_controls(self.cleaned_data["organisation_name"])
+
+    def clean_contact_name(self):
+        return refuse_invisible_controls(self.cleaned_data["contact_name"])
 
     def is_spam(self):
         return bool(self.data.get(HONEYPOT))

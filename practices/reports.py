@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
+from wagtail.models import Page
 
 from .models import Organisation, PracticePage
-from .permissions import page_permission_policy
+from .permissions import page_permission_policy, visible_to
 from .vocabulary import LANGUAGE_CODES, Language
 
 STALE_AFTER = timedelta(days=2 * 365)
@@ -44,6 +46,16 @@ class PracticeReportFilterSet(WagtailFilterSet):
         fields = ["organisation", "live"]
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…) phoning home, say).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Text that a spreadsheet would run as a formula, kept as text by a leading apostrophe (OWASP's advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 class PracticeReportView(ReportView):
     """Practices the user may publish, that is everything under the listing for moderators."""
 
@@ -59,6 +71,12 @@ class PracticeReportView(ReportView):
         "latest_revision_created_at": _("Updated"),
         "live": _("Published"),
     }
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_CSV and isinstance(value, str):
+            return neutralise_formula(value)
+        return value
 
     def practices(self):
         pages = self.permission_policy.instances_user_has_permission_for(self.request.user, "publish")
@@ -112,3 +130,16 @@ class StalePracticesView(PracticeReportView):
     def get_queryset(self):
         cutoff = timezone.now() - STALE_AFTER
         return self.practices().filter(latest_revision_created_at__lt=cutoff).order_by("latest_revision_created_at")
+
+
+class PageTypesUsageView(PageTypesUsageReportView):
+    """Wagtail's page types report, naming a type's last edited page only to those who may see that page."""
+
+    def decorate_paginated_queryset(self, page_types):
+        page_types = super().decorate_paginated_queryset(page_types)
+        shown = [item.last_edited_page.pk for item in page_types if item.last_edited_page]
+        visible = set(Page.objects.filter(pk__in=shown).filter(visible_to(self.request.user)).values_list("pk", flat=True))
+        for item in page_types:
+            if item.last_edited_page and item.last_edited_page.pk not in visible:
+                item.last_edited_page = None
+        return page_types

@@ -23,7 +23,7 @@ from .notifications import notify_moderators_of_application, send_invitation
 
 
 def _rate_key(request):
-    # The client's address as django-axes resolves it, so one setting serves both behind a proxy.
+    # The client's own address as axes resolves it (AXES_CLIENT_IP_CALLABLE), not the proxy's.
     return "join-form:%s" % get_client_ip_address(request)
 
 
@@ -40,15 +40,20 @@ def _count_submission(request):
     cache.incr(key)
 
 
+def _join_page(request, form, status=200, **extra):
+    privacy = {"retention_days": settings.JOIN_APPLICATION_RETENTION_DAYS, "privacy_contact": settings.PRIVACY_CONTACT_EMAIL}
+    return render(request, "practices/join.html", {"form": form, **privacy, **extra}, status=status)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request):
     form = JoinForm(request.POST or None)
     if request.method == "POST":
         if _over_rate_limit(request):
-            return render(request, "practices/join.html", {"form": form, "rate_limited": True}, status=429)
+            return _join_page(request, form, status=429, rate_limited=True)
         if form.is_spam():
-            # Answer as if it worked, so a bot learns nothing; store and send nothing.
-            _count_submission(request)
+            # Answer as if it worked, so a bot learns nothing; store and send nothing, and count nothing
+            # against the address, which a real applicant behind the same network may share.
             return redirect("join_thanks")
         if form.is_valid():
             _count_submission(request)
@@ -57,7 +62,7 @@ def join(request):
             application.save()
             notify_moderators_of_application(application)
             return redirect("join_thanks")
-    return render(request, "practices/join.html", {"form": form})
+    return _join_page(request, form)
 
 
 def join_thanks(request):

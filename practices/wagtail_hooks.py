@@ -1,5 +1,6 @@
 """The practices' admin: vocabulary snippets, applications to join, the editors' dashboard, reports and audit log actions."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
@@ -15,7 +16,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
-from . import reports
+from . import reports, uploads
 from .models import JoinApplication, Organisation, OrganisationPage, PracticePage, Scheme, Topic
 from .permissions import is_moderator, visible_to
 from .views import InviteView
@@ -225,3 +226,21 @@ class DataLogFormatter(LogFormatter):
 def register_log_actions(actions):
     for action, (label, message) in LOG_ACTIONS.items():
         actions.register_action(action)(type("Formatter", (DataLogFormatter,), {"label": label, "message": message}))
+
+
+# Uploads stay with their organisation and the moderators until a live practice uses them (practices/uploads.py).
+hooks.register("before_serve_document", uploads.refuse_unpublished_document)
+
+
+@hooks.register("construct_admin_api", order=100)
+def admin_api_lists_own_uploads(router):
+    # After Wagtail's own hooks, which list every image and document to anyone signed in.
+    router.register_endpoint("documents", uploads.OwnDocumentsAdminAPIViewSet)
+    router.register_endpoint("images", uploads.OwnImagesAdminAPIViewSet)
+
+
+@hooks.register("before_move_page")
+def refuse_moves_the_user_may_not_make(request, page, destination):
+    # Wagtail's confirmation page would otherwise show both titles, drafts of other organisations included.
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied

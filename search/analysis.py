@@ -77,13 +77,20 @@ def fold_latin(word):
 def _latin_tokens(text, offset):
     stopwords = _stopwords("stopwords_en.txt")
     stemmer = _stemmer()
-    for match in LATIN_WORD.finditer(unicodedata.normalize("NFKC", text)):
+    normalized = unicodedata.normalize("NFKC", text)
+    origin = None
+    if len(normalized) != len(text):
+        # NFKC expanded something (ﬁ → fi, ㍻ → 平成): map each normalised character back to its source.
+        pieces = [unicodedata.normalize("NFKC", char) for char in text]
+        normalized = "".join(pieces)
+        origin = [index for index, piece in enumerate(pieces) for _char in piece]
+    for match in LATIN_WORD.finditer(normalized):
         word = fold_latin(match.group()).split("'")[0]
         if not word or word in stopwords or (len(word) == 1 and not word.isdigit()):
             continue
-        # NFKC keeps the length of full-width Latin, so offsets still point into the original.
         stem = _english_forms().get(word) or stemmer.stemWord(word)
-        yield Token(offset + match.start(), offset + match.end(), (stem,))
+        start, end = (match.start(), match.end()) if origin is None else (origin[match.start()], origin[match.end() - 1] + 1)
+        yield Token(offset + start, offset + end, (stem,))
 
 
 def _clean(term):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.headers.PortalCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -68,6 +71,36 @@ MIDDLEWARE = [
     # Last, so that a locked-out login is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Public pages load only the portal's own scripts, styles and images; documents and media are same-origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        # The admin previews pages in a frame of its own origin.
+        "frame-ancestors": ["'self'"],
+    }
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "frame-src": ["'self'"],
+    }
+}
+# No page needs these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "interest-cohort", "browsing-topics")
+}
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -106,10 +139,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Five failed logins from one address for one username lock it for an hour.
+# Proxies in front of the portal that append the client's address to X-Forwarded-For (0: none, header ignored).
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+# Five failed logins from one client for one username lock that pair out for an hour; the hour runs from
+# the lock-out, not from the latest attempt, so an attacker cannot keep a moderator out for good.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_CLIENT_IP_CALLABLE = "portal.client.client_ip"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# django-ratelimit keys its per-client limits by the same address.
+RATELIMIT_IP_META_KEY = "portal.client.client_ip"
+# Requests per client: "count/period" (s, m, h, d). Generous for people; tests and benchmarks may raise them.
+RATELIMIT_SEARCH = os.environ.get("DJANGO_RATELIMIT_SEARCH", "120/m")
+RATELIMIT_PASSWORD_RESET = os.environ.get("DJANGO_RATELIMIT_PASSWORD_RESET", "5/h")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
@@ -143,7 +186,12 @@ WAGTAIL_SITE_NAME = "Safer Internet Practice Exchange"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English"), ("ja", "日本語")]
 WAGTAILSEARCH_HITS_MAX_AGE = 14
+# Nothing here may call out to the Internet (and the admin's policy would refuse it).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "xlsx", "txt", "csv"]
+# Documents are always served through Wagtail's view, which asks practices/uploads.py who may have them;
+# never from a public media URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "sipe_")
@@ -167,6 +215,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Safer Internet Practi
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 # The public join form takes at most this many applications from one address per window (seconds).
 JOIN_FORM_RATE_LIMIT = (5, 3600)
+# Personal data from the join form: decided applications are deleted this many days after they arrived
+# (manage.py purge_applications, run daily), and the form's privacy notice says so and whom to ask.
+JOIN_APPLICATION_RETENTION_DAYS = int(os.environ.get("DJANGO_APPLICATION_RETENTION_DAYS", "180"))
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@localhost")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -10,6 +10,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "portal.settings.production",
     "DJANGO_SECRET_KEY": "test-only-8c2f1e9a7b4d6e3f0a1c5b9d2e7f4a8c6b0d3e1f5a9c7b2d",
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+    "WAGTAILADMIN_BASE_URL": "https://portal.example.org",
 }
 
 
@@ -56,3 +57,16 @@ def test_development_settings_make_the_var_directory_a_fresh_clone_lacks(tmp_pat
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(tmp_path / "var")
     assert (tmp_path / "var").is_dir()
+
+
+def test_production_settings_refuse_to_start_without_their_public_address(tmp_path):
+    result = manage("check", tmp_path=tmp_path, **{**PRODUCTION, "WAGTAILADMIN_BASE_URL": ""})
+    assert result.returncode != 0
+    assert "WAGTAILADMIN_BASE_URL" in result.stderr
+
+
+def test_production_language_cookie_is_secure(tmp_path):
+    code = "from django.conf import settings; print(settings.LANGUAGE_COOKIE_SECURE, settings.SESSION_COOKIE_SECURE)"
+    result = manage("shell", "-c", code, tmp_path=tmp_path, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "True True"

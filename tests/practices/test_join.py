@@ -184,3 +184,16 @@ def test_moderator_declines_an_application(signed_in, accounts):
     response = signed_in("moderator").post(reverse("practices_invite", args=[application.pk]), {"slug": "too-late"})
     assert response["Location"] == reverse("wagtailsnippets_practices_joinapplication:inspect", args=[application.pk])
     assert not Organisation.objects.filter(slug="too-late").exists()
+
+
+@pytest.mark.parametrize("field", ["organisation_name", "contact_name"])
+@pytest.mark.parametrize("control", ["\u202e", "\u2066", "\x1b", "\n"])
+def test_names_with_control_or_bidi_characters_are_refused_and_the_form_kept(client, site, field, control):
+    value = f"Kodomo{control}Net"
+    response = apply(client, lang="en", **{field: value})
+    assert response.status_code == 200
+    assert "invisible control characters" in response.content.decode()
+    # What the applicant typed is still there for them to correct.
+    assert 'value="Kodomo' in response.content.decode() or "Kodomo" in response.content.decode()
+    assert not JoinApplication.objects.exists()
+    assert not mail.outbox

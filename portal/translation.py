@@ -1,8 +1,13 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import HomePage
+from .models import Helpline, HomePage
 
 
 @register(HomePage)
 class HomePageTR(TranslationOptions):
     fields = ("intro",)
+
+
+@register(Helpline)
+class HelplineTR(TranslationOptions):
+    fields = ("name", "purpose", "hours", "ages")

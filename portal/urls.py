@@ -10,6 +10,7 @@ from search import api as search_api
 from search import views as search_views
 
 from .api import api_router
+from .help import help_page
 from .views import healthz
 
 urlpatterns = [
@@ -30,6 +31,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("help/", help_page, name="help"),
     path("", include("practices.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from practices.models import Scheme, Topic
 from practices.vocabulary import AgeGroup, Audience, Country, Language, other_language
 
-from . import engine
+from . import distress, engine
 from .api import practice_results
 from .query import FACETS, BadRequest, Query, SearchRequest
 
@@ -52,6 +52,8 @@ def search_context(request, fixed=None):
     for name, values in (fixed or {}).items():
         search_params.setlist(name, values)
     context = {"q": params.get("q", ""), "fixed": fixed or {}, "facet_titles": FACET_TITLES}
+    # The help block (portal's get_help tag) goes above the results when a query reads as a child in danger.
+    context["distress"] = distress.reads_as_distress(context["q"])
     try:
         search_request = SearchRequest.from_params(search_params)
     except BadRequest as problem:

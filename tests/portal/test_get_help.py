@@ -87,3 +87,28 @@ def test_practices_of_an_emergency_topic_show_help_expanded(client, helplines, d
 def test_help_comes_before_the_main_content(client, helplines):
     html = client.get("/ja/").content.decode()
     assert html.index('id="get-help"') < html.index('<main')
+
+
+@pytest.mark.parametrize(
+    "path, query, phone",
+    [
+        ("/en/search/", "someone is blackmailing my son with photos", "tel:116111"),
+        ("/ja/search/", "子どもが脅されている", "tel:189"),
+    ],
+)
+def test_a_distress_search_shows_help_expanded_above_the_results_that_are_still_there(
+    client, helplines, demo, path, query, phone
+):
+    response = client.get(path, {"q": query})
+    help_block = block(response)
+    assert "get-help--prominent" in help_block["class"]
+    assert phone in tel_links(help_block)
+    html = response.content.decode()
+    assert response.context["count"] > 0
+    assert html.index('id="get-help"') < html.index('class="practice-card"')
+
+
+def test_an_ordinary_search_keeps_help_compact(client, helplines, demo):
+    response = client.get("/en/search/", {"q": "parental controls"})
+    assert "get-help--compact" in block(response)["class"]
+    assert response.context["distress"] is False

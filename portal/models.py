@@ -37,6 +37,7 @@ class HomePage(Page):
         context["latest_results"] = [card(page, get_language()) for page in latest]
         context["topics"] = Topic.objects.all()
         context["practice_index"] = self.get_children().live().first()
+        context["journeys"] = Journey.objects.all()
         return context
 
 
@@ -117,3 +118,56 @@ class Helpline(models.Model):
 
         today = today or date.today()
         return self.last_verified is None or self.last_verified < today - timedelta(days=365)
+
+
+class Journey(models.Model):
+    """A route into the site for one kind of reader (parents, teachers, NGOs), with plain-language guidance."""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=120)
+    intro = models.TextField(_("one-line introduction"), blank=True)
+    guidance = models.TextField(
+        _("what you can do"), blank=True, help_text=_("Plain language. Separate steps with a blank line.")
+    )
+    audiences = models.CharField(
+        _("audiences"),
+        max_length=120,
+        help_text=_("The practices' audiences this route lists, comma-separated: parents, educators, industry, …"),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("intro"),
+        FieldPanel("guidance"),
+        FieldPanel("audiences"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "slug"]
+        verbose_name = _("reader's route")
+        verbose_name_plural = _("readers' routes")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def audience_list(self):
+        return [code.strip() for code in self.audiences.split(",") if code.strip()]
+
+    @property
+    def steps(self):
+        return [step.strip() for step in (self.guidance or "").split("\n\n") if step.strip()]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from practices.vocabulary import Audience
+
+        unknown = [code for code in self.audience_list if code not in Audience.values]
+        if unknown or not self.audience_list:
+            raise ValidationError(
+                {"audiences": _("Use these audiences: %(known)s.") % {"known": ", ".join(Audience.values)}}
+            )

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Helpline, HomePage
+from .models import Helpline, HomePage, Journey
 
 
 @register(HomePage)
@@ -11,3 +11,8 @@ class HomePageTR(TranslationOptions):
 @register(Helpline)
 class HelplineTR(TranslationOptions):
     fields = ("name", "purpose", "hours", "ages")
+
+
+@register(Journey)
+class JourneyTR(TranslationOptions):
+    fields = ("title", "intro", "guidance")

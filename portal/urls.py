@@ -11,6 +11,7 @@ from search import views as search_views
 
 from .api import api_router
 from .help import help_page
+from .journeys import journey_page
 from .views import healthz
 
 urlpatterns = [
@@ -32,6 +33,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("help/", help_page, name="help"),
+    path("for/<slug:slug>/", journey_page, name="journey"),
     path("", include("practices.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -1,4 +1,4 @@
-"""Helplines in the admin: moderators keep them, and see at a glance which need checking again."""
+"""Helplines and readers' routes in the admin: moderators keep them, and see which helplines need checking again."""
 
 from datetime import date, timedelta
 
@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Helpline
+from .models import Helpline, Journey
 
 
 def _stale():
@@ -35,9 +35,6 @@ class HelplineFilterSet(WagtailFilterSet):
 class HelplineViewSet(SnippetViewSet):
     model = Helpline
     icon = "help"
-    menu_label = _("Helplines")
-    menu_order = 220
-    add_to_admin_menu = True
     search_backend_name = None
     search_fields = ["slug", "name_en", "name_ja", "phone"]
     filterset_class = HelplineFilterSet
@@ -51,4 +48,20 @@ class HelplineViewSet(SnippetViewSet):
     ]
 
 
-register_snippet(HelplineViewSet)
+class JourneyViewSet(SnippetViewSet):
+    model = Journey
+    icon = "site"
+    search_backend_name = None
+    search_fields = ["slug", "title_en", "title_ja"]
+    copy_view_enabled = False
+    list_display = ["__str__", "slug", "audiences", "sort_order"]
+
+
+class HelpGroup(SnippetViewSetGroup):
+    menu_label = _("Help for readers")
+    menu_icon = "help"
+    menu_order = 220
+    items = (HelplineViewSet, JourneyViewSet)
+
+
+register_snippet(HelpGroup)

@@ -16,10 +16,10 @@ def get_help(context):
 
 
 def _is_urgent(context):
-    """Expanded on a distress search, and on emergency topics and their practices."""
+    """Expanded on a distress search, the readers' routes, and emergency topics and their practices."""
     from .. import helplines
 
-    if context.get("distress"):
+    if context.get("distress") or context.get("journey"):
         return True
     urgent = helplines.emergency_topics()
     subject = context.get("subject")

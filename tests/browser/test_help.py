@@ -61,3 +61,19 @@ def test_japanese_distress_search_shows_japans_help_first(sized, site_url):
     help_block = sized.locator("#get-help")
     expect(help_block.get_by_role("heading", name=translated("If a child is in danger, get help now", "ja"))).to_be_visible()
     expect(help_block.locator('a[href="tel:0120078310"]').first).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("sized", WIDTHS, indirect=True)
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_parent_reaches_a_practice_from_the_home_page_in_three_taps(sized, site_url, lang):
+    sized.goto(f"{site_url}/{lang}/")
+    taps = 0
+    sized.locator("nav.journeys").get_by_role("link").first.click()
+    taps += 1
+    expect(sized.get_by_role("heading", level=1)).to_have_text("Parents and carers" if lang == "en" else "保護者・養育者の方へ")
+    first = sized.locator("article.practice-card").first.get_by_role("heading").get_by_role("link")
+    title = first.inner_text()
+    first.click()
+    taps += 1
+    expect(sized.get_by_role("heading", level=1)).to_have_text(title)
+    assert taps <= 3

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from portal.helplines import load_helplines
+from portal.journeys import load_journeys
 from portal.setup import ensure_page_tree
 from practices.loaders import load_schemes, load_topics
 from practices.workflows import ensure_moderation
@@ -10,7 +11,7 @@ from search import glossary
 class Command(BaseCommand):
     help = (
         "Create what every installation needs and lacks: the page tree, the moderators' review workflow, "
-        "topics, voluntary schemes, helplines and the search glossary. Running it again changes nothing."
+        "topics, voluntary schemes, helplines, readers' routes and the search glossary. Running it again changes nothing."
     )
 
     def handle(self, **options):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         ensure_moderation()
         topics, schemes = load_topics(), load_schemes()
         helplines = load_helplines()
+        load_journeys()
         glossary_created = glossary.load_file()
         self.stdout.write(
             f"{topics} topics, {schemes} schemes, {helplines} helplines, {glossary_created} glossary entries added"

@@ -1,5 +1,7 @@
 """The search page, and the filtered listings the practice pages share with it."""
 
+from dataclasses import replace
+
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,21 @@ def _link(params, **changes):
     return "?" + query.urlencode()
 
 
+def _own_facet_counts(search_request, query, facets, fixed):
+    """Each ticked facet's counts as if it alone were unticked, so ticking one country keeps the others to tick.
+
+    Values of one facet combine with OR and facets with AND: the other countries stay choices.
+    """
+    counts = dict(facets)
+    for facet in search_request.filters:
+        if facet in fixed:
+            continue
+        others = {name: values for name, values in search_request.filters.items() if name != facet}
+        widened = engine.run(replace(search_request, filters=others, page=1, page_size=1), query)
+        counts[facet] = widened.facets.get(facet, {})
+    return counts
+
+
 def search_context(request, fixed=None):
     """Run the search the request's parameters ask for; return (template context, HTTP status)."""
     lang = get_language()
@@ -61,6 +78,7 @@ def search_context(request, fixed=None):
         return context, 400
     query = Query.parse(search_request.q)
     outcome = engine.run(search_request, query)
+    facet_counts = _own_facet_counts(search_request, query, outcome.facets, fixed or {})
     labels = _labels(lang)
     facet_groups = []
     for facet in FACETS:
@@ -69,12 +87,12 @@ def search_context(request, fixed=None):
         selected = search_request.filters.get(facet, [])
         options = [
             {"value": value, "label": labels[facet].get(value, value), "count": n, "selected": value in selected}
-            for value, n in sorted(outcome.facets.get(facet, {}).items(), key=lambda item: (-item[1], item[0]))
+            for value, n in sorted(facet_counts.get(facet, {}).items(), key=lambda item: (-item[1], item[0]))
         ]
         options += [
             {"value": value, "label": labels[facet].get(value, value), "count": 0, "selected": True}
             for value in selected
-            if value not in outcome.facets.get(facet, {})
+            if value not in facet_counts.get(facet, {})
         ]
         if options:
             facet_groups.append({"name": facet, "title": FACET_TITLES[facet], "options": options})

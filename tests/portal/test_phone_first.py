@@ -51,3 +51,40 @@ def test_the_footer_offers_parents_no_search_api_link_but_keeps_it_for_developer
     main_line = footer.select_one(".footer-main")
     assert main_line.select_one('a[href="/api/search/"]') is None
     assert footer.select_one('.developers a[href="/api/search/"]') is not None
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "Page not found"), ("ja", "ページが見つかりません")])
+def test_a_missing_page_is_the_sites_own_404_in_the_readers_language(client, site, settings, lang, heading):
+    settings.DEBUG = False
+    response = client.get(f"/{lang}/no-such-page/")
+    assert response.status_code == 404
+    soup = soup_of(response)
+    assert soup.html["lang"] == lang
+    assert soup.h1.get_text() == heading
+    assert soup.select_one("#get-help") is not None
+
+
+@pytest.mark.parametrize("lang, phone", [("en", "tel:116111"), ("ja", "tel:0120078310")])
+def test_a_server_error_is_the_sites_own_500_with_help(rf, lang, phone):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override(lang):
+        response = server_error(rf.get(f"/{lang}/"))
+    assert response.status_code == 500
+    soup = soup_of(response)
+    assert soup.html["lang"] == lang
+    assert soup.select_one(f'a[href="{phone}"]') is not None
+
+
+def test_practice_page_has_breadcrumbs_japanese_dates_and_list_separators(client, demo):
+    from practices.models import PracticePage
+
+    practice = PracticePage.objects.live().exclude(started=None).exclude(countries=[]).first()
+    response = client.get(practice.url.replace("/en/", "/ja/", 1))
+    soup = soup_of(response)
+    crumbs = [li.get_text(strip=True) for li in soup.select("nav.breadcrumbs li")]
+    assert len(crumbs) == 4 and crumbs[1] == "取り組み事例"
+    text = response.content.decode()
+    assert f"{practice.started.year}年{practice.started.month}月〜" in text
+    assert ", " not in "".join(dd.get_text() for dd in soup.select(".practice-facts dd"))

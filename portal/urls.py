@@ -12,6 +12,8 @@ from search import api as search_api
 from search import views as search_views
 
 from .api import api_router
+from .help import help_page
+from .journeys import journey_page
 from .throttle import json_refusal, limited
 from .views import healthz, media_rendition
 
@@ -50,6 +52,8 @@ else:
 
 urlpatterns += i18n_patterns(
     path("search/", limited("search", "RATELIMIT_SEARCH")(search_views.search), name="search"),
+    path("help/", help_page, name="help"),
+    path("for/<slug:slug>/", journey_page, name="journey"),
     path("", include("practices.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

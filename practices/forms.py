@@ -5,6 +5,7 @@ import unicodedata
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.users.models import UserProfile
@@ -41,6 +42,12 @@ class JoinForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[HONEYPOT].widget.attrs.update(tabindex="-1", autocomplete="off")
+        # Countries in the reader's language and alphabet order; a Japanese reader finds 日本 first.
+        blank, *countries = self.fields["country"].choices
+        countries.sort(key=lambda choice: str(choice[1]))
+        if get_language() == "ja":
+            countries.sort(key=lambda choice: choice[0] != Country.JP)
+        self.fields["country"].choices = [blank, *countries]
 
     def clean_organisation_name(self):
         return refuse_invisible_controls(self.cleaned_data["organisation_name"])

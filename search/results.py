@@ -4,6 +4,7 @@ Views, page models and the API all build on this module; it imports no view.
 """
 
 from collections import defaultdict
+from dataclasses import replace
 
 from django.utils import translation
 from django.utils.translation import get_language
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from practices.models import PracticePage, Scheme, Topic
 from practices.vocabulary import AgeGroup, Audience, Country, Language, other_language
 
-from . import engine
+from . import distress, engine
 from .documents import FACETS
 from .forms import SORTS, BadRequest, SearchRequest
 from .models import FacetValue, PracticeText
@@ -104,6 +105,21 @@ def _link(params, **changes):
     return "?" + query.urlencode()
 
 
+def _own_facet_counts(search_request, query, facets, fixed):
+    """Each ticked facet's counts as if it alone were unticked, so ticking one country keeps the others to tick.
+
+    Values of one facet combine with OR and facets with AND: the other countries stay choices.
+    """
+    counts = dict(facets)
+    for facet in search_request.filters:
+        if facet in fixed:
+            continue
+        others = {name: values for name, values in search_request.filters.items() if name != facet}
+        widened = engine.run(replace(search_request, filters=others, page=1, page_size=1), query)
+        counts[facet] = widened.facets.get(facet, {})
+    return counts
+
+
 def search_context(request, fixed=None):
     """Run the search the request's parameters ask for; return (template context, HTTP status)."""
     lang = get_language()
@@ -116,6 +132,8 @@ def search_context(request, fixed=None):
     for name, values in (fixed or {}).items():
         search_params.setlist(name, values)
     context = {"q": params.get("q", ""), "fixed": fixed or {}, "facet_titles": FACET_TITLES}
+    # The help block (portal's get_help tag) goes above the results when a query reads as a child in danger.
+    context["distress"] = distress.reads_as_distress(context["q"])
     try:
         search_request = SearchRequest.from_params(search_params)
     except BadRequest as problem:
@@ -123,6 +141,7 @@ def search_context(request, fixed=None):
         return context, 400
     query = Query.parse(search_request.q)
     outcome = engine.run(search_request, query)
+    facet_counts = _own_facet_counts(search_request, query, outcome.facets, fixed or {})
     labels = _labels(lang)
     facet_groups = []
     for facet in FACETS:
@@ -131,12 +150,12 @@ def search_context(request, fixed=None):
         selected = search_request.filters.get(facet, [])
         options = [
             {"value": value, "label": labels[facet].get(value, value), "count": n, "selected": value in selected}
-            for value, n in sorted(outcome.facets.get(facet, {}).items(), key=lambda item: (-item[1], item[0]))
+            for value, n in sorted(facet_counts.get(facet, {}).items(), key=lambda item: (-item[1], item[0]))
         ]
         options += [
             {"value": value, "label": labels[facet].get(value, value), "count": 0, "selected": True}
             for value in selected
-            if value not in outcome.facets.get(facet, {})
+            if value not in facet_counts.get(facet, {})
         ]
         if options:
             facet_groups.append({"name": facet, "title": FACET_TITLES[facet], "options": options})

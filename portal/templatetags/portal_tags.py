@@ -26,3 +26,9 @@ def lang_if_different(lang):
     if lang in dict(settings.LANGUAGES) and lang != get_language():
         return format_html(' lang="{}"', lang)
     return ""
+
+
+@register.filter
+def series(items):
+    """Items joined as the reader's language writes a list: "a, b" in English, "a、b" in Japanese."""
+    return ("、" if get_language() == "ja" else ", ").join(str(item) for item in items)

@@ -82,4 +82,9 @@ def site_url(live_server, transactional_db, django_db_serialized_rollback, demo)
     The live server reads committed data, so the database is flushed after each test; the
     serialized rollback brings back what the migrations made (Wagtail's root page and locale).
     """
+    from portal.helplines import load_helplines
+    from portal.journeys import load_journeys
+
+    load_helplines()
+    load_journeys()
     return live_server.url

@@ -5,6 +5,10 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from practices.models import PracticeIndexPage
+from search.results import listing_context
 
 from .models import Journey
 
@@ -29,11 +33,6 @@ def load_journeys(path=JOURNEYS_FILE):
 
 def journey_page(request, slug):
     """The route's guidance, help, its topics and the practices tagged for its audiences."""
-    from django.template.response import TemplateResponse
-
-    from practices.models import PracticeIndexPage
-    from search.views import listing_context
-
     journey = get_object_or_404(Journey, slug=slug)
     context = listing_context(request, {"audience": journey.audience_list})
     topic_group = next((group for group in context["facet_groups"] if group["name"] == "topic"), None)

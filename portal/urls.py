@@ -30,6 +30,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("", include("portal.opendata_urls")),
     path("", include("practices.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -1,0 +1,13 @@
+"""Open-data pages and feeds, included under /en/ and /ja/."""
+
+from django.urls import path
+
+from . import feeds
+
+urlpatterns = [
+    path("feeds/practices/", feeds.PracticeFeed(), name="feed_practices"),
+    path("feeds/topics/<slug:slug>/", feeds.TopicFeed(), name="feed_topic"),
+    path("feeds/schemes/<slug:slug>/", feeds.SchemeFeed(), name="feed_scheme"),
+    path("feeds/organisations/<slug:slug>/", feeds.OrganisationFeed(), name="feed_organisation"),
+    path("feeds/languages/<str:code>/", feeds.LanguageFeed(), name="feed_language"),
+]

@@ -3,13 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from search import api as search_api
 from search import views as search_views
 
 from .api import api_router
+from .sitemaps import sitemap
 from .views import healthz
 
 urlpatterns = [

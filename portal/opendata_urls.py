@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import feeds
+from . import downloads, feeds
 
 urlpatterns = [
+    path("open-data/", downloads.open_data, name="opendata"),
     path("feeds/practices/", feeds.PracticeFeed(), name="feed_practices"),
     path("feeds/topics/<slug:slug>/", feeds.TopicFeed(), name="feed_topic"),
     path("feeds/schemes/<slug:slug>/", feeds.SchemeFeed(), name="feed_scheme"),

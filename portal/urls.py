@@ -10,6 +10,7 @@ from search import api as search_api
 from search import views as search_views
 
 from .api import api_router
+from .downloads import download
 from .openapi import openapi
 from .sitemaps import sitemap
 from .views import healthz
@@ -22,6 +23,7 @@ urlpatterns = [
     path("api/search/autocomplete/", csrf_exempt(search_api.autocomplete), name="api_autocomplete"),
     path("api/openapi.json", openapi, name="api_openapi"),
     path("api/v2/", api_router.urls),
+    path("open-data/practices.<str:format>", download, name="download"),
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap),
     path("i18n/", include("django.conf.urls.i18n")),

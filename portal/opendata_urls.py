@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from . import downloads, feeds
+from . import downloads, feeds, statistics
 
 urlpatterns = [
     path("open-data/", downloads.open_data, name="opendata"),
+    path("statistics/", statistics.statistics, name="statistics"),
     path("feeds/practices/", feeds.PracticeFeed(), name="feed_practices"),
     path("feeds/topics/<slug:slug>/", feeds.TopicFeed(), name="feed_topic"),
     path("feeds/schemes/<slug:slug>/", feeds.SchemeFeed(), name="feed_scheme"),

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from . import downloads, feeds, statistics
+from . import compare, downloads, feeds, statistics
 
 urlpatterns = [
     path("open-data/", downloads.open_data, name="opendata"),
     path("statistics/", statistics.statistics, name="statistics"),
+    path("compare/<slug:slug>/", compare.compare, name="compare"),
     path("feeds/practices/", feeds.PracticeFeed(), name="feed_practices"),
     path("feeds/topics/<slug:slug>/", feeds.TopicFeed(), name="feed_topic"),
     path("feeds/schemes/<slug:slug>/", feeds.SchemeFeed(), name="feed_scheme"),

@@ -47,6 +47,9 @@ def test_public_pages_have_no_wcag_violations(page, site_url, axe_source):
             f"/{lang}/search/?q=ネットいじめ&sort=date",
             f"/{lang}/search/?q=zzzzqqqq",
             f"/{lang}/join/",
+            f"/{lang}/open-data/",
+            f"/{lang}/statistics/",
+            f"/{lang}/compare/{bilingual['topics'][0]['slug']}/",
         ]
     found = {}
     for path in paths:

@@ -52,6 +52,9 @@ def test_public_pages_have_no_wcag_violations(page, site_url, axe_source):
             f"/{lang}/practices/topics/grooming/",
             f"/{lang}/search/?q=someone+is+blackmailing+my+son",
             f"/{lang}/search/?q=死にたい",
+            f"/{lang}/open-data/",
+            f"/{lang}/statistics/",
+            f"/{lang}/compare/{bilingual['topics'][0]['slug']}/",
         ]
     found = {}
     for path in paths:

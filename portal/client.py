@@ -5,9 +5,20 @@ from ipaddress import ip_address
 from django.conf import settings
 
 
+# Clients whose address the server was not told (a test client, a misconfigured socket) share one bucket.
+UNKNOWN = "0.0.0.0"
+
+
+def _valid(address):
+    try:
+        return str(ip_address(address))
+    except ValueError:
+        return ""
+
+
 def client_ip(request):
     """REMOTE_ADDR, or behind DJANGO_PROXY_COUNT proxies the address the outermost one received the request from."""
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote = _valid(request.META.get("REMOTE_ADDR", "")) or UNKNOWN
     count = settings.PROXY_COUNT
     if count <= 0:
         return remote
@@ -15,7 +26,4 @@ def client_ip(request):
     # Each trusted proxy appends the address it saw; anything further left came from the client and may be forged.
     if len(hops) < count:
         return remote
-    try:
-        return str(ip_address(hops[-count]))
-    except ValueError:
-        return remote
+    return _valid(hops[-count]) or remote

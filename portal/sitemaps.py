@@ -6,6 +6,7 @@ sitemap lists it per language with alternates, so pages are handed to Django's.
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -63,6 +64,13 @@ class PortalSitemap(Sitemap):
 
     def lastmod(self, entry):
         return entry.lastmod
+
+    # The configured public address, not the Host header a proxy or test client happened to send.
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.WAGTAILADMIN_BASE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc
 
     def _urls(self, page, protocol, domain):
         # Django's x-default drops the language prefix; the pages themselves name the English

@@ -150,3 +150,9 @@ def test_search_page_past_the_limit_is_a_friendly_page_in_the_readers_language(s
     with translation.override(lang):
         assert translation.gettext("Too many requests") in response.content.decode()
     assert f'<html lang="{lang}">' in response.content.decode()
+
+
+def test_a_request_without_a_valid_address_is_counted_not_refused_with_an_error(client, db):
+    # A WSGI server that passes no REMOTE_ADDR once made every rate-limited view answer 500.
+    assert client_ip(request_from("")) == "0.0.0.0"
+    assert client.get("/api/search/", {"q": "filter"}, REMOTE_ADDR="").status_code == 200

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from practices.models import Scheme
 from tests.conftest import practice
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ JP_NGO = {"slug": "jp-ngo", "name": {"en": "Japan NGO", "ja": "日本のNGO"}, "
 
 
 @pytest.fixture
-def practices(import_lines):
+def practices(vocabulary, import_lines):
     import_lines(
         practice("eu-helpline", en=("Helpline for teenagers", "A chat helpline."), countries=["BE", "IE"],
                  topics=[CYBERBULLYING], schemes=[PEGI], audiences=["teenagers"], age_groups=["13-15"]),
@@ -66,8 +67,9 @@ def test_counts_by_audience_and_age_link_into_search_with_the_same_filters(clien
 
 def test_each_side_names_the_schemes_active_there(client, practices):
     sides = columns(client, "/ja/compare/cyberbullying/")
-    assert ">PEGI</a>" in sides["eu"] and "EMA" not in sides["eu"]
-    assert ">EMA認定</a>" in sides["jp"] and "PEGI" not in sides["jp"]
+    pegi, ema = (Scheme.objects.get(slug=slug).name_in("ja") for slug in ("pegi", "ema"))
+    assert f">{pegi}</a>" in sides["eu"] and ema not in sides["eu"]
+    assert f">{ema}</a>" in sides["jp"] and pegi not in sides["jp"]
 
 
 def test_search_link_of_a_side_finds_its_practices(client, practices):

@@ -21,7 +21,7 @@ def fresh_cache():
 
 
 @pytest.fixture
-def practices(import_lines):
+def practices(vocabulary, import_lines):
     import_lines(
         practice("bilingual-helpline", en=("Helpline for teenagers", "A chat helpline."),
                  ja=("十代のための相談窓口", "チャットで相談できる窓口です。")),

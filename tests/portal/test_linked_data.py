@@ -14,7 +14,7 @@ JP_NGO = {"slug": "jp-ngo", "name": {"en": "Japan NGO", "ja": "日本のNGO"}, "
 
 
 @pytest.fixture
-def practices(import_lines):
+def practices(vocabulary, import_lines):
     import_lines(
         practice("bilingual-helpline", en=("Helpline for </script> teenagers", "A chat helpline."),
                  ja=("十代のための相談窓口", "チャットで相談できる窓口です。"), organisation=JP_NGO, countries=["JP"],

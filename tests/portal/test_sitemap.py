@@ -4,17 +4,18 @@ from collections import Counter
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import practice
 
 pytestmark = pytest.mark.django_db
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-BASE = "http://testserver"
+BASE = settings.WAGTAILADMIN_BASE_URL  # the configured public address, whatever Host a request sent
 
 
 @pytest.fixture
-def practices(import_lines):
+def practices(vocabulary, import_lines):
     import_lines(
         practice("bilingual-helpline", en=("Helpline for teenagers", "A chat helpline."),
                  ja=("十代のための相談窓口", "チャットで相談できる窓口です。"),

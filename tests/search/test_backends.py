@@ -5,9 +5,10 @@ import os
 import pytest
 from django.core.management import call_command
 
+from practices.models import PracticePage
 from search.analysis import digest
 from search.backends.elasticsearch import raw_text_analyzer
-from search.models import FacetValue, PracticeText
+from search.models import FacetValue, GlossaryEntry, PracticeText
 from tests.conftest import practice
 
 
@@ -31,6 +32,14 @@ def test_the_index_stores_each_summary_s_tokens_for_highlighting(client, vocabul
     assert stored["ja"]["digest"] == digest("保護者がフィルターを設定します。")
     snippet = client.get("/api/search/", {"q": "filter", "lang": "ja"}).json()["results"][0]["snippet"]
     assert snippet == "保護者が<mark>フィルター</mark>を設定します。"
+
+
+@pytest.mark.django_db
+def test_deleting_another_model_with_a_practice_s_id_keeps_the_practice_searchable(client, vocabulary, import_lines):
+    import_lines(practice("eu-filters", en=("Filtering tools for families", "Parents set filters.")))
+    page_id = PracticePage.objects.get(slug="eu-filters").pk
+    GlossaryEntry.objects.get(pk=page_id).delete()  # the shipped glossary has over a thousand entries
+    assert [r["slug"] for r in client.get("/api/search/", {"q": "filtering"}).json()["results"]] == ["eu-filters"]
 
 
 @pytest.mark.parametrize(

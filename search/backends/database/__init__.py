@@ -13,6 +13,7 @@ from functools import cache
 from itertools import chain
 
 from django.db import connection, transaction
+from wagtail.models import Page
 
 from ...documents import FACETS, summary_tokens
 from ...models import FacetValue, IndexVersion, PracticeText
@@ -94,7 +95,9 @@ class PracticeIndexMixin:
 
     def delete_item(self, item):
         super().delete_item(item)
-        forget_practices([item.pk])
+        # Only pages have rows here; a glossary entry or topic may share a practice's id.
+        if isinstance(item, Page):
+            forget_practices([item.pk])
 
     def reset(self):
         super().reset()

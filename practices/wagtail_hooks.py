@@ -1,8 +1,10 @@
 """The practices' admin: vocabulary snippets, applications to join, the editors' dashboard, reports and audit log actions."""
 
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
@@ -236,3 +238,8 @@ class DataLogFormatter(LogFormatter):
 def register_log_actions(actions):
     for action, (label, message) in LOG_ACTIONS.items():
         actions.register_action(action)(type("Formatter", (DataLogFormatter,), {"label": label, "message": message}))
+
+
+@hooks.register("insert_global_admin_css")
+def editor_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("practices/editor.css"))

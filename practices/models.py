@@ -16,6 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from search import documents as search_documents
+from search.word_starts import word_starts
 
 from .editor import OwnLanguageFirstObjectList, PracticePageForm
 from .vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country, Region
@@ -354,6 +355,8 @@ class PracticePage(OwnLanguageCleanMixin, Page):
         index.SearchField("index_names", boost=2, es_extra=ANALYSED),
         index.SearchField("index_text", es_extra=ANALYSED),
         index.AutocompleteField("index_autocomplete", es_extra=ANALYSED),
+        # The admin's page search (search/word_starts.py): Japanese words found inside sentences.
+        index.AutocompleteField("index_admin_search", es_extra=ANALYSED),
         index.FilterField("organisation"),
         index.FilterField("started"),
         *[index.FilterField(f"facet_{name}") for name in ("topic", "scheme", "country", "audience", "age", "language")],
@@ -473,6 +476,11 @@ class PracticePage(OwnLanguageCleanMixin, Page):
     @search_documents.memoised
     def index_names(self):
         return search_documents.analysed_names(self)
+
+    @search_documents.memoised
+    def index_admin_search(self):
+        texts = [getattr(self, f"{field}_{code}") or "" for field in ("title", "summary") for code in LANGUAGE_CODES]
+        return word_starts(" ".join(texts))
 
     def raw_japanese_text(self):
         return search_documents.raw_text(self, "ja")

@@ -8,6 +8,7 @@ from wagtail.admin.panels import ObjectList
 from wagtail.models import Page
 
 from .slugs import slug_from_titles, unique_slug
+from .translation_workflow import TRANSLATED_FIELDS, updated_provenance
 from .vocabulary import LANGUAGE_CODES
 
 
@@ -67,12 +68,23 @@ class PracticePageForm(WagtailAdminPageForm):
             field.help_text = _("The last part of the page's address. Left empty, it is made from the title.")
 
     def clean(self):
+        # The text before this edit, to tell a translation from the original (practices/translation_workflow.py).
+        self._before = {field: getattr(self.instance, field, "") for field in TRANSLATED_FIELDS}
         data = self.cleaned_data
         if not data.get("slug") and "slug" not in self.errors:
             titles = [data.get(f"title_{code}") or "" for code in LANGUAGE_CODES]
             if any(titles):
                 data["slug"] = unique_slug(slug_from_titles(data.get("title_en"), data.get("title_ja")), self._slug_taken)
         return super().clean()
+
+    def save(self, commit=True):
+        page = self.instance
+        if self.for_user is not None and hasattr(page, "translation_provenance"):
+            after = {field: getattr(page, field, "") for field in TRANSLATED_FIELDS}
+            page.translation_provenance = updated_provenance(
+                page.translation_provenance, getattr(self, "_before", {}), after, self.for_user
+            )
+        return super().save(commit=commit)
 
     def _slug_taken(self, slug):
         model = type(self.instance)

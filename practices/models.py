@@ -309,6 +309,9 @@ class PracticePage(OwnLanguageCleanMixin, Page):
     image_alt = models.CharField(
         _("image description"), max_length=250, blank=True, help_text=_("Alternative text for the image.")
     )
+    # Issue 10: who translated which field (practices/translation_workflow.py), e.g.
+    # {"title_en": {"by": "Aiko Sato", "reviewed": true}}; fields absent from it are the original.
+    translation_provenance = models.JSONField(_("translation provenance"), default=dict, blank=True, editable=False)
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -553,3 +556,17 @@ class JoinApplication(models.Model):
 
     def __str__(self):
         return self.organisation_name
+
+
+class TranslationRequest(models.Model):
+    """Readers asking for a practice in their language: a count per practice and language, nothing about who asked."""
+
+    page = models.ForeignKey(PracticePage, on_delete=models.CASCADE, related_name="translation_requests")
+    language = models.CharField(_("language"), max_length=2, choices=[("en", _("English")), ("ja", _("Japanese"))])
+    count = models.PositiveIntegerField(_("requests"), default=0)
+    updated_at = models.DateTimeField(_("last requested"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "language"], name="one_translation_request_counter")]
+        verbose_name = _("translation request")
+        verbose_name_plural = _("translation requests")

@@ -5,6 +5,7 @@ from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTa
 
 from .models import PracticeIndexPage
 from .permissions import disarm_wagtail_editors_group, moderators_group
+from .translation_workflow import translators_group
 
 # Names are data that Wagtail shows as they are, so they carry both languages.
 PRACTICE_REVIEW = "Practice review / 事例の審査"
@@ -24,6 +25,7 @@ def ensure_moderation(by=None):
     if listing is None:
         return None
     moderators = moderators_group(by=by)
+    translators_group(moderators, by=by)
     disarm_wagtail_editors_group(by=by)
     _renamed(GroupApprovalTask, MODERATOR_REVIEW)
     _renamed(Workflow, PRACTICE_REVIEW)

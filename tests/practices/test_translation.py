@@ -111,3 +111,15 @@ def test_gaps_report_lists_most_requested_first(signed_in, accounts, jp_draft):
     TranslationRequest.objects.create(page=eu, language="ja", count=5)
     html = signed_in("moderator").get(reverse("practices_reports:translation_gaps")).content.decode()
     assert html.index("Family online safety evenings") < html.index("親子のスマホ教室")
+
+
+def test_result_cards_say_the_language_and_link_the_other_version(client, accounts, import_lines):
+    from tests.conftest import practice
+
+    import_lines(practice("both-languages", en=("Both languages", "In English."), ja=("両方の言語", "日本語です。"), organisation={"slug": "demo-ngo-eu", "name": {"en": "Demo NGO Europe"}, "country": "BE"}))
+    html = client.get("/en/practices/").content.decode()
+    assert "Written in Japanese; no English title or summary yet." in html  # jp-published
+    assert 'href="/ja/practices/demo-ngo-eu/both-languages/" hreflang="ja"' in html
+    ja = client.get("/ja/practices/").content.decode()
+    assert "英語で書かれた事例です。" in ja  # eu-published
+    assert 'href="/en/practices/demo-ngo-eu/both-languages/" hreflang="en"' in ja

@@ -67,3 +67,45 @@ def original_language(page):
         if getattr(page, f"title_{code}", "") and f"title_{code}" not in (page.translation_provenance or {}):
             return code
     return None
+
+
+# Import/export (CONTRACT §5, docs/data-formats.md): "translations": {"title": {"en": {"by": "…", "reviewed": true}}}.
+# The importer and exporter call these; a line whose "translations" is malformed is invalid.
+
+
+def provenance_from_record(record):
+    """The provenance a JSON Lines record carries, checked: (provenance, [reasons it is invalid])."""
+    value = record.get("translations")
+    if value is None:
+        return {}, []
+    if not isinstance(value, dict):
+        return {}, ['"translations" must be an object']
+    provenance, errors = {}, []
+    for field, by_language in value.items():
+        if field not in ("title", "summary") or not isinstance(by_language, dict):
+            errors.append(f'"translations": unknown field {field!r} (title or summary)')
+            continue
+        for code, entry in by_language.items():
+            texts = record.get(field) or {}
+            if code not in LANGUAGE_CODES:
+                errors.append(f'"translations.{field}": unknown language {code!r}')
+            elif not isinstance(entry, dict) or not isinstance(entry.get("by"), str) or not entry["by"].strip():
+                errors.append(f'"translations.{field}.{code}" needs "by": the translator\'s name')
+            elif not isinstance(entry.get("reviewed", False), bool):
+                errors.append(f'"translations.{field}.{code}.reviewed" must be true or false')
+            elif not (isinstance(texts, dict) and texts.get(code)):
+                errors.append(f'"translations.{field}.{code}": the practice has no {field} in {code}')
+            else:
+                provenance[f"{field}_{code}"] = {"by": entry["by"].strip()[:200], "reviewed": entry.get("reviewed", False)}
+    if provenance and not any(f"title_{code}" not in provenance for code in LANGUAGE_CODES if (record.get("title") or {}).get(code)):
+        errors.append('"translations": at least one language must be the original')
+    return provenance, errors
+
+
+def provenance_to_record(provenance):
+    """The "translations" value an export writes, or None when every field is original."""
+    out = {}
+    for key, entry in sorted((provenance or {}).items()):
+        field, _sep, code = key.rpartition("_")
+        out.setdefault(field, {})[code] = {"by": entry["by"], "reviewed": bool(entry.get("reviewed"))}
+    return out or None

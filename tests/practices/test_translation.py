@@ -123,3 +123,40 @@ def test_result_cards_say_the_language_and_link_the_other_version(client, accoun
     ja = client.get("/ja/practices/").content.decode()
     assert "英語で書かれた事例です。" in ja  # eu-published
     assert 'href="/en/practices/demo-ngo-eu/both-languages/" hreflang="en"' in ja
+
+
+def test_import_record_provenance_round_trips():
+    from practices.translation_workflow import provenance_from_record, provenance_to_record
+
+    record = {
+        "title": {"en": "Smartphone class", "ja": "スマホ教室"},
+        "summary": {"en": "Learn.", "ja": "学ぶ。"},
+        "translations": {"title": {"en": {"by": "Aiko Sato", "reviewed": True}}, "summary": {"en": {"by": "Aiko Sato"}}},
+    }
+    provenance, errors = provenance_from_record(record)
+    assert errors == []
+    assert provenance == {"title_en": {"by": "Aiko Sato", "reviewed": True}, "summary_en": {"by": "Aiko Sato", "reviewed": False}}
+    assert provenance_to_record(provenance) == {
+        "summary": {"en": {"by": "Aiko Sato", "reviewed": False}},
+        "title": {"en": {"by": "Aiko Sato", "reviewed": True}},
+    }
+
+
+@pytest.mark.parametrize(
+    "translations, reason",
+    [
+        ("yes", "must be an object"),
+        ({"body": {"en": {"by": "A"}}}, "unknown field"),
+        ({"title": {"fr": {"by": "A"}}}, "unknown language"),
+        ({"title": {"en": {}}}, 'needs "by"'),
+        ({"title": {"en": {"by": "A", "reviewed": "no"}}}, "true or false"),
+        ({"title": {"ja": {"by": "A"}}}, "has no title in ja"),
+        ({"title": {"en": {"by": "A"}}}, "must be the original"),
+    ],
+)
+def test_import_record_with_bad_provenance_is_invalid(translations, reason):
+    from practices.translation_workflow import provenance_from_record
+
+    record = {"title": {"en": "T"}, "summary": {"en": "S"}, "translations": translations}
+    _provenance, errors = provenance_from_record(record)
+    assert errors and reason in " ".join(errors)

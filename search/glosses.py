@@ -41,6 +41,9 @@ def find_terms(text, expander):
 def _gloss_text(text, reader_lang, expander, counted):
     pieces, position = [], 0
     for start, end, term in find_terms(text, expander):
+        if term in counted:
+            # Only a term's first appearance in a section: a gloss on every "parents" buries the text.
+            continue
         name = term.name_in(reader_lang)
         pieces.append(text[position:start])
         pieces.append(
@@ -65,7 +68,7 @@ class _Raw(str):
 
 
 def gloss_html(html, reader_lang, expander):
-    """The HTML with every glossary term in its text nodes glossed in `reader_lang`; and the Terms found."""
+    """The HTML with each glossary term's first appearance glossed in `reader_lang`; and the Terms glossed."""
     counted = []
     parts = TAG.split(html or "")
     inside_gloss_free = 0

@@ -60,3 +60,9 @@ def test_english_practice_on_ja_shows_glossed_description_and_key_terms(client, 
 
     # Read in its own language, the text has no glosses.
     assert glosses(client.get("/en/practices/test-ngo/en-filtering/").content.decode()) == []
+
+
+def test_a_term_is_glossed_at_its_first_appearance_only(expander):
+    html, terms = gloss_html("<p>Filtering at home.</p><p>More filtering.</p>", "ja", expander)
+    assert glosses(html) == [("フィルタリング", "Filtering")]
+    assert len(terms) == 1

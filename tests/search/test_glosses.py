@@ -64,5 +64,5 @@ def test_english_practice_on_ja_shows_glossed_description_and_key_terms(client, 
 
 def test_a_term_is_glossed_at_its_first_appearance_only(expander):
     html, terms = gloss_html("<p>Filtering at home.</p><p>More filtering.</p>", "ja", expander)
-    assert glosses(html) == [("フィルタリング", "Filtering")]
-    assert len(terms) == 1
+    assert [word for gloss, word in glosses(html) if gloss == "フィルタリング"] == ["Filtering"]
+    assert len(terms) == len(set(terms))

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -103,6 +103,7 @@ class TranslationGapsView(PracticeReportView):
         TitleColumn("title", label=_("Title"), url_name="wagtailadmin_pages:edit"),
         Column("organisation", label=_("Organisation")),
         Column("missing", label=_("Missing"), accessor=missing_languages),
+        Column("requests", label=_("Translation requests"), accessor=lambda page: page.requests or 0),
         Column("status", label=_("Status"), accessor=status),
         DateColumn("latest_revision_created_at", label=_("Updated")),
     ]
@@ -111,7 +112,13 @@ class TranslationGapsView(PracticeReportView):
         gaps = Q()
         for code in LANGUAGE_CODES:
             gaps |= missing(code)
-        return self.practices().filter(gaps).order_by("organisation__slug", "pk")
+        # What readers ask for most comes first (TranslationRequest counts, no personal data).
+        return (
+            self.practices()
+            .filter(gaps)
+            .annotate(requests=Sum("translation_requests__count"))
+            .order_by(F("requests").desc(nulls_last=True), "organisation__slug", "pk")
+        )
 
 
 class StalePracticesView(PracticeReportView):

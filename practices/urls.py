@@ -6,4 +6,5 @@ from . import views
 urlpatterns = [
     path("join/", views.join, name="join"),
     path("join/thanks/", views.join_thanks, name="join_thanks"),
+    path("translation-requests/<int:page_id>/", views.request_translation, name="request_translation"),
 ]

@@ -121,3 +121,35 @@ class InviteView(WagtailAdminTemplateMixin, FormView):
             _("%(organisation)s was created and %(email)s was invited.") % {"organisation": organisation, "email": user.email},
         )
         return redirect(self.inspect_url())
+
+
+# A reader may ask once per practice and language in this many seconds; nothing about them is stored.
+TRANSLATION_REQUEST_WINDOW = 24 * 3600
+
+
+@require_http_methods(["POST"])
+def request_translation(request, page_id):
+    """Count a reader's request for a practice in their language, then show the practice again."""
+    from django.db.models import F
+    from django.http import HttpResponseBadRequest
+
+    from .models import PracticePage, TranslationRequest
+
+    page = get_object_or_404(PracticePage.objects.live(), pk=page_id)
+    language = request.POST.get("language", "")
+    if language not in ("en", "ja"):
+        return HttpResponseBadRequest(_("Choose English or Japanese."))
+    if language in page.languages:
+        return redirect(page.get_url(request))
+    # The cache key is a digest: the reader's address is never kept, even in the cache.
+    key = "translation-request:" + _digest(f"{get_client_ip_address(request)}:{page.pk}:{language}")
+    if cache.add(key, 1, timeout=TRANSLATION_REQUEST_WINDOW):
+        counter, _created = TranslationRequest.objects.get_or_create(page=page, language=language)
+        TranslationRequest.objects.filter(pk=counter.pk).update(count=F("count") + 1)
+    return redirect(page.get_url(request) + "?translation_requested=1#translation-request")
+
+
+def _digest(text):
+    import hashlib
+
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

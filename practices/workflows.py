@@ -5,9 +5,17 @@ from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTa
 
 from .models import PracticeIndexPage
 from .permissions import disarm_wagtail_editors_group, moderators_group
+from .translation_workflow import translators_group
 
-PRACTICE_REVIEW = "Practice review"
-MODERATOR_REVIEW = "Moderator review"
+# Names are data that Wagtail shows as they are, so they carry both languages.
+PRACTICE_REVIEW = "Practice review / 事例の審査"
+MODERATOR_REVIEW = "Moderator review / モデレーターの審査"
+# Names of earlier versions, renamed in place so that running the set-up again keeps one workflow.
+FORMER_NAMES = {PRACTICE_REVIEW: "Practice review", MODERATOR_REVIEW: "Moderator review"}
+
+
+def _renamed(model, name):
+    model.objects.filter(name=FORMER_NAMES[name]).exclude(name=name).update(name=name)
 
 
 @transaction.atomic
@@ -17,7 +25,10 @@ def ensure_moderation(by=None):
     if listing is None:
         return None
     moderators = moderators_group(by=by)
+    translators_group(moderators, by=by)
     disarm_wagtail_editors_group(by=by)
+    _renamed(GroupApprovalTask, MODERATOR_REVIEW)
+    _renamed(Workflow, PRACTICE_REVIEW)
     task = GroupApprovalTask.objects.filter(name=MODERATOR_REVIEW).first()
     if task is None:
         task = GroupApprovalTask.objects.create(name=MODERATOR_REVIEW)

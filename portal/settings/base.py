@@ -239,3 +239,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The admin's sign-in form, labelled in Japanese too (portal/admin_forms.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.admin_forms.LoginForm"

@@ -3,7 +3,7 @@
 from .bilingual import BilingualNameMixin, OwnLanguageCleanMixin, text_in
 from .fields import PRACTICE_TEXT_FIELDS, RICH_TEXT_FEATURES, ChoiceListField
 from .applications import JoinApplication
-from .pages import ListingMixin, OrganisationPage, PracticeDocument, PracticeIndexPage, PracticePage
+from .pages import ListingMixin, OrganisationPage, PracticeDocument, PracticeIndexPage, PracticePage, TranslationRequest
 from .snippets import Organisation, Scheme, Topic
 
 __all__ = [
@@ -21,5 +21,6 @@ __all__ = [
     "PracticePage",
     "Scheme",
     "Topic",
+    "TranslationRequest",
     "text_in",
 ]

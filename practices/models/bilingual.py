@@ -44,6 +44,8 @@ class OwnLanguageCleanMixin:
         return translation.override("en" if self.title_en else "ja")
 
     def full_clean(self, *args, **kwargs):
+        # Errors about no language at all go to the field in the language of whoever is writing.
+        self._writer_language = get_language()
         with self._own_language():
             super().full_clean(*args, **kwargs)
 

@@ -10,14 +10,16 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from search import documents as search_documents
+from search.word_starts import word_starts
 
+from ..editor import OwnLanguageFirstObjectList, PracticePageForm
 from ..vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country
 from .bilingual import OwnLanguageCleanMixin, text_in
 from .fields import RICH_TEXT_FEATURES, ChoiceListField
@@ -135,6 +137,9 @@ class PracticePage(OwnLanguageCleanMixin, Page):
     image_alt = models.CharField(
         _("image description"), max_length=250, blank=True, help_text=_("Alternative text for the image.")
     )
+    # Issue 10: who translated which field (practices/translation_workflow.py), e.g.
+    # {"title_en": {"by": "Aiko Sato", "reviewed": true}}; fields absent from it are the original.
+    translation_provenance = models.JSONField(_("translation provenance"), default=dict, blank=True, editable=False)
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -164,6 +169,15 @@ class PracticePage(OwnLanguageCleanMixin, Page):
         MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
         InlinePanel("documents", label=_("Documents")),
     ]
+    # One language is enough; the editor's language first; the slug made from the title (practices/editor.py).
+    base_form_class = PracticePageForm
+    edit_handler = TabbedInterface(
+        [
+            OwnLanguageFirstObjectList(content_panels, heading=_("Content")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
 
     search_fields = Page.search_fields + [
         # Analysed terms (search/analysis.py); Elasticsearch only splits them at spaces.
@@ -172,6 +186,8 @@ class PracticePage(OwnLanguageCleanMixin, Page):
         index.SearchField("index_names", boost=2, es_extra=ANALYSED),
         index.SearchField("index_text", es_extra=ANALYSED),
         index.AutocompleteField("index_autocomplete", es_extra=ANALYSED),
+        # The admin's page search (search/word_starts.py): Japanese words found inside sentences.
+        index.AutocompleteField("index_admin_search", es_extra=ANALYSED),
         index.FilterField("organisation"),
         index.FilterField("started"),
         *[index.FilterField(f"facet_{name}") for name in ("topic", "scheme", "country", "audience", "age", "language")],
@@ -254,7 +270,9 @@ class PracticePage(OwnLanguageCleanMixin, Page):
         if PracticePage.objects.filter(slug=self.slug).exclude(pk=self.pk).exists():
             errors["slug"] = _("Another practice already uses this slug.")
         if not self.languages:
-            errors["summary_en"] = _(
+            writer = (getattr(self, "_writer_language", None) or get_language() or "en")[:2]
+            writer = writer if writer in LANGUAGE_CODES else LANGUAGE_CODES[0]
+            errors[f"summary_{writer}" if getattr(self, f"title_{writer}") else f"title_{writer}"] = _(
                 "Write the title and summary in at least one language (English or Japanese)."
             )
         for code in LANGUAGE_CODES:
@@ -290,6 +308,11 @@ class PracticePage(OwnLanguageCleanMixin, Page):
     def index_names(self):
         return search_documents.analysed_names(self)
 
+    @search_documents.memoised
+    def index_admin_search(self):
+        texts = [getattr(self, f"{field}_{code}") or "" for field in ("title", "summary") for code in LANGUAGE_CODES]
+        return word_starts(" ".join(texts))
+
     def raw_japanese_text(self):
         return search_documents.raw_text(self, "ja")
 
@@ -323,3 +346,17 @@ class PracticeDocument(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+
+
+class TranslationRequest(models.Model):
+    """Readers asking for a practice in their language: a count per practice and language, nothing about who asked."""
+
+    page = models.ForeignKey(PracticePage, on_delete=models.CASCADE, related_name="translation_requests")
+    language = models.CharField(_("language"), max_length=2, choices=[("en", _("English")), ("ja", _("Japanese"))])
+    count = models.PositiveIntegerField(_("requests"), default=0)
+    updated_at = models.DateTimeField(_("last requested"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "language"], name="one_translation_request_counter")]
+        verbose_name = _("translation request")
+        verbose_name_plural = _("translation requests")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from practices.management.commands.load_demo import create_demo_accounts
 from practices.models import Organisation, PracticePage
-from practices.workflows import PRACTICE_REVIEW, ensure_moderation
+from practices.workflows import MODERATOR_REVIEW, PRACTICE_REVIEW, ensure_moderation
 from tests.browser.conftest import TIMEOUT_MS, translated
 from tests.conftest import practice
 
@@ -115,7 +115,7 @@ def test_japanese_editor_submits_moderator_reviews_and_english_query_finds_it(si
     editor.keyboard.press("Escape")
     show_japanese_fields(editor)
     editor.locator("#id_summary_ja").fill(REVISED_SUMMARY)
-    submit_menu_action(editor, translated("Resubmit to %(task_name)s", "ja") % {"task_name": "Moderator review"})
+    submit_menu_action(editor, translated("Resubmit to %(task_name)s", "ja") % {"task_name": MODERATOR_REVIEW})
     expect(editor.locator(".messages")).to_contain_text(TITLE)
 
     # The moderator approves: the practice is published.

@@ -113,7 +113,13 @@ def test_practice_whose_end_date_is_still_ahead_is_ongoing():
 
 
 def test_practice_without_title_and_summary_in_any_language_is_refused(site):
-    assert "summary_en" in errors_of(new_practice(title_en="", summary_en=""))
+    assert "title_en" in errors_of(new_practice(title_en="", summary_en=""))
+
+
+def test_practice_without_any_language_is_refused_at_the_title_in_the_writers_language(site):
+    with translation.override("ja"):
+        errors = errors_of(new_practice(title_en="", summary_en=""))
+    assert list(errors) == ["title_ja"]
 
 
 def test_summary_without_title_in_its_language_is_refused(site):

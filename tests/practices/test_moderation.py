@@ -8,6 +8,7 @@ from django.utils import translation
 from wagtail.models import PageLogEntry
 
 from practices.models import OrganisationPage, PracticePage
+from practices.workflows import PRACTICE_REVIEW
 from tests.practices.conftest import edit_form_data
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def mails_to(username):
 def test_submission_waits_for_review_and_is_not_public(client, submitted):
     assert not submitted.live
     assert submitted.workflow_in_progress
-    assert submitted.current_workflow_state.workflow.name == "Practice review"
+    assert submitted.current_workflow_state.workflow.name == PRACTICE_REVIEW
     assert client.get("/ja/practices/demo-ngo-jp/netijime-class/").status_code == 404
 
 

@@ -11,6 +11,7 @@ from wagtail.users.models import UserProfile
 from practices.loaders import DEMO_PRACTICES_FILE
 from practices.models import Organisation
 from practices.permissions import MODERATORS, add_editor, add_to_group
+from practices.translation_workflow import translators_group
 from practices.workflows import ensure_moderation
 
 DEMO_ACCOUNTS = (
@@ -40,6 +41,7 @@ def create_demo_accounts(password):
             add_editor(user, Organisation.objects.get(slug=organisation))
         elif not superuser:
             add_to_group(user, moderators)
+            add_to_group(user, translators_group(moderators))
 
 
 class Command(BaseCommand):

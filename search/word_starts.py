@@ -1,0 +1,23 @@
+"""Text for prefix (autocomplete) search: each word, and in Japanese the rest of its run from each word on.
+
+Wagtail's admin searches pages with the backend's own autocomplete, which splits Japanese only at
+punctuation, so ネットいじめ inside a sentence was never found. Indexed as runs that start at each word
+(ネットいじめについて, いじめについて …), any word a Japanese editor types is the start of a token.
+"""
+
+from .analysis import JAPANESE_RUN, as_written, tokenize
+
+# Long enough for a compound of several words, short enough to keep the index small.
+LONGEST = 24
+
+
+def word_starts(text):
+    """The text's words as written, their index terms, and each Japanese word's run onwards."""
+    runs = [match.span() for match in JAPANESE_RUN.finditer(text or "")]
+    pieces = []
+    for token in tokenize(text or ""):
+        end = next((run_end for run_start, run_end in runs if run_start <= token.start < run_end), token.end)
+        pieces.append(as_written(text[token.start : min(end, token.start + LONGEST)]))
+        pieces.append(as_written(text[token.start : token.end]))
+        pieces.extend(token.terms)
+    return " ".join(dict.fromkeys(piece for piece in pieces if piece))

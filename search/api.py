@@ -12,7 +12,6 @@ from . import engine
 from .models import FacetValue, PracticeText
 from .query import BadRequest, Query, SearchRequest, highlight
 
-
 # What a result card reads from a practice; the long rich-text fields stay in the database.
 CARD_FIELDS = (
     "slug", "url_path", "depth", "path", "content_type", "locale", "live",

@@ -1,9 +1,9 @@
 """Wagtail's search backends as this portal configures them.
 
 The database backend (SQLite FTS5 or PostgreSQL) also keeps each practice's analysed text
-(search/fulltext.py) and facet values beside its own index entries. The Elasticsearch backend indexes the terms our own analysis produced
-(whitespace analyzer), swaps aliases atomically on rebuild, and remembers the changes it could
-not send while the engine was down.
+(search/fulltext.py) and facet values beside its own index entries. The Elasticsearch backend
+indexes the terms our own analysis produced (whitespace analyzer), swaps aliases atomically on
+rebuild, and remembers the changes it could not send while the engine was down.
 """
 
 import logging
@@ -15,12 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models.signals import post_save
 from elasticsearch import ApiError, TransportError
+from modelsearch.backends import get_search_backends_with_name
 from modelsearch.backends.elasticsearch8 import (
     Elasticsearch8Index,
     Elasticsearch8Mapping,
     Elasticsearch8SearchBackend,
 )
-from modelsearch.backends import get_search_backends_with_name
 from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebuilder
 from modelsearch.index import insert_or_update_object
 from modelsearch.signal_handlers import post_save_signal_handler

@@ -7,9 +7,9 @@ page of hits in order, the total, and facet counts over everything that matched.
 import logging
 import time
 from collections import Counter, defaultdict
-from itertools import chain
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 
 from django.conf import settings
 from django.core.signals import setting_changed

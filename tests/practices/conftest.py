@@ -25,7 +25,9 @@ def fresh_cache():
 def accounts(site, import_lines):
     """ngo_eu, ngo_jp, moderator and admin (CONTRACT §6), with one published practice per organisation."""
     import_lines(
-        practice("eu-published", en=("Family online safety evenings", "Parents and children learn together."), organisation=EU_NGO),
+        practice(
+            "eu-published", en=("Family online safety evenings", "Parents and children learn together."), organisation=EU_NGO
+        ),
         practice("jp-published", ja=("親子のスマホ教室", "親子でスマホの使い方を学びます。"), organisation=JP_NGO),
     )
     ensure_moderation()

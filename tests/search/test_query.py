@@ -4,8 +4,8 @@ import pytest
 from django.http import QueryDict
 
 from search import glossary
-from search.models import GlossaryEntry
 from search.analysis import digest
+from search.models import GlossaryEntry
 from search.query import BadRequest, Query, SearchRequest, highlight
 
 

@@ -249,7 +249,9 @@ def _without_slug_clashes(records, errors, organisations_named):
     for record in records:
         data = record.data
         if not data["organisation"] and data["slug"] in organisation_slugs:
-            errors.append((record.line, f"slug {data['slug']!r} is an organisation's; give the practice its organisation or another slug"))
+            errors.append(
+                (record.line, f"slug {data['slug']!r} is an organisation's; give the practice its organisation or another slug")
+            )
         elif data["organisation"] and data["organisation"]["slug"] not in existing and data["organisation"]["slug"] in loose:
             errors.append((record.line, f"organisation slug {data['organisation']['slug']!r} is already a practice's slug"))
         else:

@@ -11,7 +11,8 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s); set PYTHON=python3.11" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,production]'
+	# Bytecode is compiled on first import, for the modules used, not for every installed file.
+	$(PY) -m pip install --quiet --no-compile -e '.[test,production]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 

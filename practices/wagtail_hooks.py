@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.components import Component
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import LogFormatter
@@ -22,6 +22,7 @@ from . import reports, uploads
 from .models import JoinApplication, Organisation, OrganisationPage, PracticePage, Scheme, Topic
 from .permissions import is_moderator, visible_to
 from .views import InviteView
+
 
 class VocabularyViewSet(SnippetViewSet):
     # The names are bilingual model fields: plain database search finds either language.

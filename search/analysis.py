@@ -9,9 +9,9 @@ import hashlib
 import re
 import threading
 import unicodedata
-from typing import NamedTuple
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import Stemmer
 from sudachipy import Dictionary, SplitMode

@@ -1,8 +1,8 @@
 """The bilingual glossary: loading it from its data file, and expanding queries across languages."""
 
 import time
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml

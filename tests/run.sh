@@ -40,17 +40,15 @@ cleanup() {
 trap cleanup EXIT
 services_start=$SECONDS
 
-if [ -z "${ELASTICSEARCH_TEST_URL:-}" ]; then
-  if ! search/elasticsearch.sh status >/dev/null 2>&1; then
-    if command -v mvn >/dev/null 2>&1 && search/elasticsearch.sh start; then
-      stop_es=true
-    fi
-  fi
-  if search/elasticsearch.sh status >/dev/null 2>&1; then
-    export ELASTICSEARCH_TEST_URL="http://127.0.0.1:$ES_PORT"
-  else
-    unavailable "Elasticsearch (make elasticsearch)"
-  fi
+# Elasticsearch takes the longest to come up: it starts in the background while PostgreSQL,
+# Chromium and axe-core are made ready. A loaded machine can need minutes.
+export ES_START_TIMEOUT=${ES_START_TIMEOUT:-300}
+es_starting=""
+if [ -z "${ELASTICSEARCH_TEST_URL:-}" ] && ! search/elasticsearch.sh status >/dev/null 2>&1 &&
+  command -v mvn >/dev/null 2>&1; then
+  search/elasticsearch.sh start &
+  es_starting=$!
+  stop_es=true
 fi
 
 pg_url=""
@@ -68,6 +66,14 @@ if ! tests/browser.sh axe; then
   unavailable "axe-core (tests/browser.sh axe)"
 fi
 
+if [ -z "${ELASTICSEARCH_TEST_URL:-}" ]; then
+  if [ -n "$es_starting" ]; then wait "$es_starting" || true; fi
+  if search/elasticsearch.sh status >/dev/null 2>&1; then
+    export ELASTICSEARCH_TEST_URL="http://127.0.0.1:$ES_PORT"
+  else
+    unavailable "Elasticsearch (make elasticsearch)"
+  fi
+fi
 echo "== services (Elasticsearch, PostgreSQL, Chromium, axe-core): $((SECONDS - services_start)) s"
 
 timed "SQLite${ELASTICSEARCH_TEST_URL:+ + Elasticsearch}" \

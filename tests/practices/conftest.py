@@ -4,11 +4,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from practices.management.commands.load_demo import create_demo_accounts
 from practices.models import PracticePage
 from practices.workflows import ensure_moderation
 from tests.conftest import practice
+from tests.practices.factories import OrganisationFactory, PracticePageFactory
 
 PASSWORD = "demo-password"
 EU_NGO = {"slug": "demo-ngo-eu", "name": {"en": "Demo NGO Europe"}, "country": "BE"}
@@ -22,11 +24,22 @@ def fresh_cache():
 
 
 @pytest.fixture
-def accounts(site, import_lines):
+def accounts(site):
     """ngo_eu, ngo_jp, moderator and admin (CONTRACT §6), with one published practice per organisation."""
-    import_lines(
-        practice("eu-published", en=("Family online safety evenings", "Parents and children learn together."), organisation=EU_NGO),
-        practice("jp-published", ja=("親子のスマホ教室", "親子でスマホの使い方を学びます。"), organisation=JP_NGO),
+    eu, jp = (
+        OrganisationFactory(
+            slug=ngo["slug"], country=ngo["country"], **{f"name_{code}": text for code, text in ngo["name"].items()}
+        )
+        for ngo in (EU_NGO, JP_NGO)
+    )
+    PracticePageFactory(
+        organisation=eu,
+        slug="eu-published",
+        title_en="Family online safety evenings",
+        summary_en="Parents and children learn together.",
+    )
+    PracticePageFactory(
+        organisation=jp, slug="jp-published", title_ja="親子のスマホ教室", summary_ja="親子でスマホの使い方を学びます。"
     )
     ensure_moderation()
     create_demo_accounts(PASSWORD)
@@ -65,20 +78,13 @@ def jp_draft(accounts, import_lines):
 def edit_form_data(page, **changes):
     """The POST body of the page's edit form, as the admin would send it."""
     page = page.specific
-    data = {
-        "title_en": page.title_en or "",
-        "title_ja": page.title_ja or "",
-        "slug": page.slug,
-        "summary_en": page.summary_en or "",
-        "summary_ja": page.summary_ja or "",
-        "documents-TOTAL_FORMS": "0",
-        "documents-INITIAL_FORMS": "0",
-        "documents-MIN_NUM_FORMS": "0",
-        "documents-MAX_NUM_FORMS": "1000",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-    }
-    data.update(changes)
-    return data
+    fields = ("title_en", "title_ja", "summary_en", "summary_ja")
+    return nested_form_data(
+        {
+            **{name: getattr(page, name) or "" for name in fields},
+            "slug": page.slug,
+            "documents": inline_formset([]),
+            "comments": inline_formset([]),
+            **changes,
+        }
+    )

@@ -90,7 +90,9 @@ def test_resubmitted_and_approved_practice_is_published_and_searchable(client, s
     moderator, editor = signed_in("moderator"), signed_in("ngo_jp")
     act(moderator, submitted, "reject", comment=COMMENT)
     edit_url = reverse("wagtailadmin_pages:edit", args=[submitted.pk])
-    revised = edit_form_data(submitted.get_latest_revision_as_object(), summary_ja="中学生（13〜15歳）とネットいじめについて話し合います。")
+    revised = edit_form_data(
+        submitted.get_latest_revision_as_object(), summary_ja="中学生（13〜15歳）とネットいじめについて話し合います。"
+    )
     assert editor.post(edit_url, {**revised, "action-submit": "1"}).status_code == 302
     submitted.refresh_from_db()
     assert submitted.current_workflow_state.status == "in_progress"
@@ -140,7 +142,8 @@ def test_editor_dashboard_shows_each_practice_with_its_status(signed_in, account
     dashboard = signed_in("ngo_jp").get(reverse("wagtailadmin_home")).content.decode()
     with translation.override("ja"):
         assert translation.gettext("My organisation's practices: %(name)s") % {"name": "デモNPO日本"} in dashboard
-        for title, status in ((TITLE, "in review"), ("ないしょ相談ホットライン準備中", "draft"), ("親子のスマホ教室", "published")):
+        rows = ((TITLE, "in review"), ("ないしょ相談ホットライン準備中", "draft"), ("親子のスマホ教室", "published"))
+        for title, status in rows:
             row = dashboard[dashboard.index(title) :].split("</tr>")[0]
             assert translation.gettext(status) in row, (title, status)
     assert "Family online safety evenings" not in dashboard

@@ -14,7 +14,11 @@ JP_NGO = {"slug": "jp-ngo", "name": {"ja": "子どもネット安全会"}, "coun
 RECORDS = [
     practice(
         "jp-bullying-class",
-        ja=("ネットいじめ対策の出前授業", "小学校で、ネットいじめ対策とスマホの使い方を学ぶ授業を行います。", "子どもたちを守ります。"),
+        ja=(
+            "ネットいじめ対策の出前授業",
+            "小学校で、ネットいじめ対策とスマホの使い方を学ぶ授業を行います。",
+            "子どもたちを守ります。",
+        ),
         organisation=JP_NGO, countries=["JP"], topics=[CYBERBULLYING], audiences=["educators"], age_groups=["10-12"],
         started="2016-04-01",
     ),

@@ -24,7 +24,9 @@ def test_update_index_rebuilds_the_practice_search_tables(client, vocabulary, im
 
 @pytest.mark.django_db
 def test_the_index_stores_each_summary_s_tokens_for_highlighting(client, vocabulary, import_lines):
-    import_lines(practice("jp-filters", ja=("フィルタリング", "保護者がフィルターを設定します。"), en=("Filters", "Parents set filters.")))
+    import_lines(
+        practice("jp-filters", ja=("フィルタリング", "保護者がフィルターを設定します。"), en=("Filters", "Parents set filters."))
+    )
     stored = PracticeText.objects.get(page__slug="jp-filters").summary_tokens
     assert stored["en"]["digest"] == digest("Parents set filters.")
     assert [tuple(token[:2]) for token in stored["en"]["tokens"]] == [(0, 7), (8, 11), (12, 19)]

@@ -40,7 +40,9 @@ def test_index_takes_the_projects_analysed_terms(elasticsearch, vocabulary, impo
 
 
 def test_rebuilding_the_index_keeps_answering(client, elasticsearch, vocabulary, import_lines, refresh):
-    import_lines(*[practice(f"eu-practice-{n}", en=(f"Filtering workshop {n}", "Parents learn to set filters.")) for n in range(30)])
+    import_lines(
+        *[practice(f"eu-practice-{n}", en=(f"Filtering workshop {n}", "Parents learn to set filters.")) for n in range(30)]
+    )
     refresh()
     before = elasticsearch.es.indices.get_alias(index=elasticsearch.index_name(PracticePage))
     failures, counts, done = [], [], threading.Event()

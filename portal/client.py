@@ -4,7 +4,6 @@ from ipaddress import ip_address
 
 from django.conf import settings
 
-
 # Clients whose address the server was not told (a test client, a misconfigured socket) share one bucket.
 UNKNOWN = "0.0.0.0"
 

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from practices.models import PRACTICE_TEXT_FIELDS, PracticePage, Scheme, Topic
-from practices.vocabulary import LANGUAGE_CODES, Country, Language
+from practices.vocabulary import LANGUAGE_CODES
 
 # Geometry of a bar chart, in SVG user units (the SVG scales to the width of the page).
 WIDTH = 600

@@ -42,7 +42,7 @@ class OwnLanguageFirstObjectList(ObjectList):
     class BoundPanel(ObjectList.BoundPanel):
         @cached_property
         def _ordered(self):
-            items = list(zip(super().children, self.panel.child_identifiers))
+            items = list(zip(super().children, self.panel.child_identifiers, strict=True))
             return own_language_first(items, editor_language())
 
         @cached_property

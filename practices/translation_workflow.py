@@ -97,7 +97,9 @@ def provenance_from_record(record):
                 errors.append(f'"translations.{field}.{code}": the practice has no {field} in {code}')
             else:
                 provenance[f"{field}_{code}"] = {"by": entry["by"].strip()[:200], "reviewed": entry.get("reviewed", False)}
-    if provenance and not any(f"title_{code}" not in provenance for code in LANGUAGE_CODES if (record.get("title") or {}).get(code)):
+    if provenance and not any(
+        f"title_{code}" not in provenance for code in LANGUAGE_CODES if (record.get("title") or {}).get(code)
+    ):
         errors.append('"translations": at least one language must be the original')
     return provenance, errors
 

@@ -7,10 +7,10 @@ once a published page links it, so a draft's attachment is never served to outsi
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.documents import get_document_model
-from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images import get_image_model
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
@@ -29,7 +29,9 @@ def used_by_live_page(document):
 
 
 def may_see_unpublished(user, document):
-    return user.is_authenticated and policy_registry.get_by_type(get_document_model()).user_has_any_permission_for_instance(user, OWNER_ACTIONS, document)
+    return user.is_authenticated and policy_registry.get_by_type(get_document_model()).user_has_any_permission_for_instance(
+        user, OWNER_ACTIONS, document
+    )
 
 
 def refuse_unpublished_document(document, request):
@@ -40,9 +42,17 @@ def refuse_unpublished_document(document, request):
 
 class OwnDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
     def get_queryset(self):
-        return policy_registry.get_by_type(get_document_model()).instances_user_has_any_permission_for(self.request.user, OWNER_ACTIONS).order_by("id")
+        return (
+            policy_registry.get_by_type(get_document_model())
+            .instances_user_has_any_permission_for(self.request.user, OWNER_ACTIONS)
+            .order_by("id")
+        )
 
 
 class OwnImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
     def get_queryset(self):
-        return policy_registry.get_by_type(get_image_model()).instances_user_has_any_permission_for(self.request.user, OWNER_ACTIONS).order_by("id")
+        return (
+            policy_registry.get_by_type(get_image_model())
+            .instances_user_has_any_permission_for(self.request.user, OWNER_ACTIONS)
+            .order_by("id")
+        )

@@ -8,9 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 from wagtail.admin import messages
@@ -24,7 +23,7 @@ from .notifications import notify_moderators_of_application, send_invitation
 
 def _rate_key(request):
     # The client's own address as axes resolves it (AXES_CLIENT_IP_CALLABLE), not the proxy's.
-    return "join-form:%s" % get_client_ip_address(request)
+    return f"join-form:{get_client_ip_address(request)}"
 
 
 def _over_rate_limit(request):

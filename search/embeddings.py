@@ -109,7 +109,7 @@ def embed_practice(page):
     stale = {code: text for code, text in texts.items() if (code, text_digest(text)) not in kept}
     vectors = embedder.encode(list(stale.values())) if stale else []
     PracticeVector.objects.filter(page_id=page.pk).exclude(language__in=list(texts), model=embedder.name).delete()
-    for (code, text), vector in zip(stale.items(), vectors):
+    for (code, text), vector in zip(stale.items(), vectors, strict=True):
         PracticeVector.objects.update_or_create(
             page_id=page.pk,
             language=code,
@@ -214,7 +214,7 @@ class VectorIndex:
         at_best = standardised == best[self.group]
         cosine = np.maximum.reduceat(np.where(at_best, cosines, -np.inf), self.starts)
         keep = slice(None) if floor is None else best >= floor
-        return dict(zip(self.practices[keep].tolist(), zip(best[keep].tolist(), cosine[keep].tolist())))
+        return dict(zip(self.practices[keep].tolist(), zip(best[keep].tolist(), cosine[keep].tolist(), strict=True), strict=True))
 
 
 def standardise(cosines):

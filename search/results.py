@@ -19,7 +19,6 @@ from .forms import SORTS, BadRequest, SearchRequest
 from .models import FacetValue, PracticeText
 from .query import MAX_CLAUSES, Query, highlight
 
-
 # What a result card reads from a practice; the long rich-text fields stay in the database.
 CARD_FIELDS = (
     "slug", "url_path", "depth", "path", "content_type", "locale", "live",

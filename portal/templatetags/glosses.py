@@ -7,7 +7,8 @@ from django.utils.translation import get_language
 from practices.models import PRACTICE_TEXT_FIELDS
 from practices.vocabulary import LANGUAGE_CODES
 from search import glossary
-from search.glosses import gloss_html, key_terms as find_key_terms
+from search.glosses import gloss_html
+from search.glosses import key_terms as find_key_terms
 
 register = template.Library()
 

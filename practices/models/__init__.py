@@ -1,8 +1,8 @@
 """The practice data: `from practices.models import X` finds every model here."""
 
+from .applications import JoinApplication
 from .bilingual import BilingualNameMixin, OwnLanguageCleanMixin, text_in
 from .fields import PRACTICE_TEXT_FIELDS, RICH_TEXT_FEATURES, ChoiceListField
-from .applications import JoinApplication
 from .pages import ListingMixin, OrganisationPage, PracticeDocument, PracticeIndexPage, PracticePage, TranslationRequest
 from .snippets import Organisation, Scheme, Topic
 

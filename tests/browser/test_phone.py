@@ -39,7 +39,8 @@ def test_tap_targets_are_at_least_44_px_high(browser, site_url):
     page.goto(site_url + "/en/search/?q=cyberbullying")
     page.locator("summary.filters-toggle").click()
     small = page.evaluate(
-        """() => [...document.querySelectorAll('header a, header button, #get-help a, #get-help summary, summary, .facets label, .pagination a')]
+        """() => [...document.querySelectorAll(
+                'header a, header button, #get-help a, #get-help summary, summary, .facets label, .pagination a')]
               .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
               .map(e => e.outerHTML.slice(0, 80))"""
     )

@@ -8,9 +8,9 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from practices.models import JoinApplication
 from portal.client import client_ip
-from tests.practices.conftest import PASSWORD, accounts  # noqa: F401 (the demo accounts fixture)
+from practices.models import JoinApplication
+from tests.practices.conftest import PASSWORD
 from tests.practices.test_join import APPLICATION
 
 PROXY = "10.0.0.2"

@@ -22,18 +22,41 @@ JP_NGO = {"slug": "jp-ngo", "name": {"en": "Japan NGO", "ja": "日本のNGO"}, "
 @pytest.fixture
 def practices(vocabulary, import_lines):
     import_lines(
-        practice("eu-helpline", en=("Helpline for teenagers", "A chat helpline."), countries=["BE", "IE"],
-                 topics=[CYBERBULLYING], schemes=[PEGI], audiences=["teenagers"], age_groups=["13-15"]),
-        practice("jp-lesson", ja=("ネットいじめ対策の授業", "小学校で授業を行います。"), organisation=JP_NGO,
-                 countries=["JP"], topics=[CYBERBULLYING], schemes=[EMA], audiences=["children", "educators"],
-                 age_groups=["10-12"]),
-        practice("both-regions", en=("Joint campaign", "Run in Belgium and Japan."), ja=("共同キャンペーン", "ベルギーと日本で実施。"),
-                 countries=["BE", "JP"], topics=[CYBERBULLYING], audiences=["teenagers"]),
-        practice("other-topic", en=("Grooming guide", "Warning signs."), countries=["FR"],
-                 topics=[{"slug": "grooming", "name": {"en": "Grooming"}}]),
+        practice(
+            "eu-helpline",
+            en=("Helpline for teenagers", "A chat helpline."),
+            countries=["BE", "IE"],
+            topics=[CYBERBULLYING],
+            schemes=[PEGI],
+            audiences=["teenagers"],
+            age_groups=["13-15"],
+        ),
+        practice(
+            "jp-lesson",
+            ja=("ネットいじめ対策の授業", "小学校で授業を行います。"),
+            organisation=JP_NGO,
+            countries=["JP"],
+            topics=[CYBERBULLYING],
+            schemes=[EMA],
+            audiences=["children", "educators"],
+            age_groups=["10-12"],
+        ),
+        practice(
+            "both-regions",
+            en=("Joint campaign", "Run in Belgium and Japan."),
+            ja=("共同キャンペーン", "ベルギーと日本で実施。"),
+            countries=["BE", "JP"],
+            topics=[CYBERBULLYING],
+            audiences=["teenagers"],
+        ),
+        practice(
+            "other-topic",
+            en=("Grooming guide", "Warning signs."),
+            countries=["FR"],
+            topics=[{"slug": "grooming", "name": {"en": "Grooming"}}],
+        ),
     )
-    import_lines(practice("eu-draft", en=("Unpublished", "Not public."), countries=["BE"], topics=[CYBERBULLYING]),
-                 draft=True)
+    import_lines(practice("eu-draft", en=("Unpublished", "Not public."), countries=["BE"], topics=[CYBERBULLYING]), draft=True)
 
 
 def columns(client, url):

@@ -19,11 +19,20 @@ JP_NGO = {"slug": "jp-ngo", "name": {"en": "Japan NGO", "ja": "日本のNGO"}, "
 @pytest.fixture
 def practices(vocabulary, import_lines):
     import_lines(
-        practice("bilingual-helpline", en=("Helpline for teenagers", "A chat helpline <for> teenagers."),
-                 ja=("十代のための相談窓口", "チャットで相談できる窓口です。"), topics=[CYBERBULLYING], schemes=[PEGI]),
+        practice(
+            "bilingual-helpline",
+            en=("Helpline for teenagers", "A chat helpline <for> teenagers."),
+            ja=("十代のための相談窓口", "チャットで相談できる窓口です。"),
+            topics=[CYBERBULLYING],
+            schemes=[PEGI],
+        ),
         practice("english-only", en=("Grooming guide for parents", "Warning signs of grooming.")),
-        practice("japanese-only", ja=("ネットいじめ対策の授業", "小学校で授業を行います。"), organisation=JP_NGO,
-                 topics=[CYBERBULLYING]),
+        practice(
+            "japanese-only",
+            ja=("ネットいじめ対策の授業", "小学校で授業を行います。"),
+            organisation=JP_NGO,
+            topics=[CYBERBULLYING],
+        ),
     )
     import_lines(practice("draft-only", en=("Unpublished idea", "Not yet public.")), draft=True)
 
@@ -96,8 +105,8 @@ def test_feed_title_is_in_the_readers_language(client, practices):
 
 
 @pytest.mark.parametrize(
-    "url", ["/en/feeds/topics/no-such-topic/", "/ja/feeds/schemes/nope/", "/en/feeds/organisations/nope/",
-            "/en/feeds/languages/fr/"],
+    "url",
+    ["/en/feeds/topics/no-such-topic/", "/ja/feeds/schemes/nope/", "/en/feeds/organisations/nope/", "/en/feeds/languages/fr/"],
 )
 def test_unknown_subject_answers_404(client, practices, url):
     assert client.get(url).status_code == 404
@@ -106,10 +115,12 @@ def test_unknown_subject_answers_404(client, practices, url):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_every_page_advertises_the_feed(client, practices, lang):
     content = client.get(f"/{lang}/practices/test-ngo/bilingual-helpline/").content.decode()
-    assert f'<link rel="alternate" type="application/atom+xml"' in content
+    assert '<link rel="alternate" type="application/atom+xml"' in content
     assert f'href="/{lang}/feeds/practices/"' in content
 
 
 def test_topic_page_advertises_its_own_feed(client, practices):
     content = client.get("/ja/practices/topics/cyberbullying/").content.decode()
-    assert 'type="application/atom+xml" title="新着の取り組み事例：ネットいじめ" href="/ja/feeds/topics/cyberbullying/"' in content
+    assert (
+        'type="application/atom+xml" title="新着の取り組み事例：ネットいじめ" href="/ja/feeds/topics/cyberbullying/"' in content
+    )

@@ -13,10 +13,24 @@ pytestmark = pytest.mark.django_db
 
 # English that Wagtail and wagtail-modeltranslation left untranslated before the project's catalogue did (issue 10).
 KNOWN_ENGLISH = [
-    "Collapse all", "Autosave is paused", "Search all pages", "In Moderation", "Remember me",
-    "View / edit fields for", "Toggle section", "Practice reviewに提出する", "Keyboard shortcuts",
-    "Your pages and snippets in a workflow", "Locked by workflow", "Visible to all", "View history",
-    "Preview in mobile size", "Content metrics", "Show filters", "Profile picture", "Theme preferences",
+    "Collapse all",
+    "Autosave is paused",
+    "Search all pages",
+    "In Moderation",
+    "Remember me",
+    "View / edit fields for",
+    "Toggle section",
+    "Practice reviewに提出する",
+    "Keyboard shortcuts",
+    "Your pages and snippets in a workflow",
+    "Locked by workflow",
+    "Visible to all",
+    "View history",
+    "Preview in mobile size",
+    "Content metrics",
+    "Show filters",
+    "Profile picture",
+    "Theme preferences",
 ]
 # Short words are matched only as whole texts or labels (">Help<", '"Help"'), not inside other words.
 KNOWN_ENGLISH_WORDS = ["Help", "Password", "Saved", "Profile", "Notifications", "Compare", "Back"]
@@ -93,7 +107,9 @@ def test_admin_scripts_speak_japanese(signed_in, accounts):
 
 def test_japanese_title_field_has_a_border(signed_in, accounts):
     parent = OrganisationPage.objects.get(slug="demo-ngo-jp")
-    html = signed_in("ngo_jp").get(reverse("wagtailadmin_pages:add", args=["practices", "practicepage", parent.pk])).content.decode()
+    html = (
+        signed_in("ngo_jp").get(reverse("wagtailadmin_pages:add", args=["practices", "practicepage", parent.pk])).content.decode()
+    )
     assert "practices/editor.css" in html
     from django.contrib.staticfiles import finders
 

@@ -31,7 +31,9 @@ def test_page_search_finds_every_practice_whose_title_or_summary_has_the_word(si
 
 
 def test_page_search_finds_a_japanese_word_the_public_search_finds(client, signed_in, demo, accounts):
-    public = {result["id"] for result in client.get("/api/search/", {"q": "保護者", "lang": "ja", "page_size": 100}).json()["results"]}
+    public = {
+        result["id"] for result in client.get("/api/search/", {"q": "保護者", "lang": "ja", "page_size": 100}).json()["results"]
+    }
     in_title_or_summary = public & containing("保護者")
     assert in_title_or_summary and in_title_or_summary <= admin_search(signed_in("moderator"), "保護者")
 

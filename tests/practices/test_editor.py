@@ -51,7 +51,10 @@ def test_japanese_only_practice_is_submitted_and_previewed_without_a_slug(signed
     client = signed_in("ngo_jp")
     new = PracticePage(title_ja="ネット見守り講座", summary_ja="保護者向けのフィルタリング講座です。")
     data = edit_form_data(new, slug="")
-    preview = reverse("wagtailadmin_pages:preview_on_add", args=["practices", "practicepage", OrganisationPage.objects.get(slug="demo-ngo-jp").pk])
+    preview = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=["practices", "practicepage", OrganisationPage.objects.get(slug="demo-ngo-jp").pk],
+    )
     assert client.post(preview, data).json() == {"is_valid": True, "is_available": True}
     assert client.post(add_url("demo-ngo-jp"), {**data, "action-submit": "1"}).status_code == 302
     page = PracticePage.objects.get(slug="netto-mimamori-kouza")

@@ -14,7 +14,12 @@ pytestmark = pytest.mark.django_db
 
 def application(status, days_old):
     created = JoinApplication.objects.create(
-        organisation_name=f"{status} {days_old}", country="JP", contact_name="佐藤花子", email="hanako@example.jp", message="…", status=status
+        organisation_name=f"{status} {days_old}",
+        country="JP",
+        contact_name="佐藤花子",
+        email="hanako@example.jp",
+        message="…",
+        status=status,
     )
     JoinApplication.objects.filter(pk=created.pk).update(created_at=timezone.now() - timedelta(days=days_old))
     return created

@@ -48,7 +48,11 @@ def test_moderator_translates_and_approves_then_readers_see_who_translated(clien
     live = PracticePage.objects.get(pk=submitted.pk)
     assert live.live and live.title_en == "Smartphone safety class" and live.languages == ["en", "ja"]
 
-    html = client.get(live.get_url()).content.decode() if live.get_url().startswith("/en/") else client.get("/en" + live.get_url()[3:]).content.decode()
+    html = (
+        client.get(live.get_url()).content.decode()
+        if live.get_url().startswith("/en/")
+        else client.get("/en" + live.get_url()[3:]).content.decode()
+    )
     assert "Title and summary translated from Japanese by moderator." in html
     assert "Not yet reviewed" not in html
     assert f'href="/ja/practices/demo-ngo-jp/{live.slug}/" hreflang="ja"' in html
@@ -58,7 +62,9 @@ def test_moderator_translates_and_approves_then_readers_see_who_translated(clien
 
 def test_a_volunteer_translation_is_shown_as_not_yet_reviewed(signed_in, accounts, jp_draft):
     submitted = jp_draft
-    volunteer = get_user_model().objects.create_user("volunteer", "volunteer@example.org", "x" * 12, first_name="Aiko", last_name="Sato")
+    volunteer = get_user_model().objects.create_user(
+        "volunteer", "volunteer@example.org", "x" * 12, first_name="Aiko", last_name="Sato"
+    )
     add_to_group(volunteer, translators_group())
     client = signed_in("ngo_eu")
     client.force_login(volunteer)
@@ -116,7 +122,14 @@ def test_gaps_report_lists_most_requested_first(signed_in, accounts, jp_draft):
 def test_result_cards_say_the_language_and_link_the_other_version(client, accounts, import_lines):
     from tests.conftest import practice
 
-    import_lines(practice("both-languages", en=("Both languages", "In English."), ja=("両方の言語", "日本語です。"), organisation={"slug": "demo-ngo-eu", "name": {"en": "Demo NGO Europe"}, "country": "BE"}))
+    import_lines(
+        practice(
+            "both-languages",
+            en=("Both languages", "In English."),
+            ja=("両方の言語", "日本語です。"),
+            organisation={"slug": "demo-ngo-eu", "name": {"en": "Demo NGO Europe"}, "country": "BE"},
+        )
+    )
     html = client.get("/en/practices/").content.decode()
     assert "Written in Japanese; no English title or summary yet." in html  # jp-published
     assert 'href="/ja/practices/demo-ngo-eu/both-languages/" hreflang="ja"' in html

@@ -50,7 +50,9 @@ def dense(text):
 
 
 def test_each_language_version_is_embedded_on_its_own_with_names_in_that_language(vocabulary, import_lines):
-    import_lines(practice("both", en=("Helpline", "Call us."), ja=("相談窓口", "お電話ください。"), topics=[{"slug": "cyberbullying"}]))
+    import_lines(
+        practice("both", en=("Helpline", "Call us."), ja=("相談窓口", "お電話ください。"), topics=[{"slug": "cyberbullying"}])
+    )
     from practices.models import PracticePage
 
     texts = embeddings.practice_texts(PracticePage.objects.get(slug="both"))
@@ -137,7 +139,9 @@ def test_embed_practices_command_embeds_everything_and_reports_what_waits(vocabu
 
 
 def test_statistics_standardise_exactly_as_the_in_memory_scores_do(embedded):
-    embedded(SEXTORTION_EN, EARTHQUAKE_JA, GAMES_EN, practice("both", en=("Helpline", "Call us."), ja=("相談窓口", "お電話ください。")))
+    embedded(
+        SEXTORTION_EN, EARTHQUAKE_JA, GAMES_EN, practice("both", en=("Helpline", "Call us."), ja=("相談窓口", "お電話ください。"))
+    )
     query = embeddings.embed_query("help for a blackmailed teenager")
     index = embeddings.VectorIndex.current()
     statistics = embeddings.language_statistics()

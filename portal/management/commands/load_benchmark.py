@@ -30,7 +30,9 @@ SEARCHES = ["ネットいじめ", "filtering", "保護者", "cyberbullying", "�
 
 
 class Command(BaseCommand):
-    help = "Serve with gunicorn (production settings), send a bounded mixed load from N clients, publish meanwhile; print the table."
+    help = (
+        "Serve with gunicorn (production settings), send a bounded mixed load from N clients, publish meanwhile; print the table."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--clients", type=int, default=50)
@@ -76,7 +78,18 @@ class Command(BaseCommand):
         # What the production image does before it serves: hashed static files and the cache table.
         for task in (["collectstatic", "--noinput", "-v", "0"], ["createcachetable"]):
             subprocess.run([*python, "manage.py", *task], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        command = [*python, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"]
+        command = [
+            *python,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+        ]
         log = open(settings.VAR_DIR / "load_benchmark_gunicorn.log", "w")
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         for _attempt in range(120):
@@ -135,8 +148,10 @@ class Command(BaseCommand):
             number += 1
             word = f"loadbench{int(time.time())}n{number}"
             page = PracticePage(
-                title_en=f"Practice {word}", summary_en=f"Published during the load benchmark: {word}.",
-                slug=word, organisation=parent.organisation,
+                title_en=f"Practice {word}",
+                summary_en=f"Published during the load benchmark: {word}.",
+                slug=word,
+                organisation=parent.organisation,
             )
             parent.add_child(instance=page)
             page.save_revision().publish()
@@ -162,12 +177,15 @@ class Command(BaseCommand):
         server_errors = sum(count for status, count in statuses.items() if isinstance(status, int) and status >= 500)
         self.stdout.write(f"{clients} clients, {seconds} s, production settings under gunicorn, PostgreSQL + Elasticsearch")
         if fault:
-            self.stdout.write(f"Elasticsearch stopped at {fault.get('stopped_at')} s; restart {'succeeded' if fault.get('restarted') else 'FAILED'}")
+            restart = "succeeded" if fault.get("restarted") else "FAILED"
+            self.stdout.write(f"Elasticsearch stopped at {fault.get('stopped_at')} s; restart {restart}")
         self.stdout.write("| requests | by status | 5xx | p50 ms | p95 ms | publishes | found in search |")
         self.stdout.write("| --- | --- | --- | --- | --- | --- | --- |")
         by_status = ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str))
         median = statistics.median(times) if times else 0
-        self.stdout.write(f"| {len(results)} | {by_status} | {server_errors} | {median:.0f} | {p95:.0f} | {len(published)} | {found} |")
+        self.stdout.write(
+            f"| {len(results)} | {by_status} | {server_errors} | {median:.0f} | {p95:.0f} | {len(published)} | {found} |"
+        )
 
 
 def get(port, path, conn=None):
@@ -180,5 +198,7 @@ def get(port, path, conn=None):
 def elasticsearch(action):
     """Stop or start the benchmark's own Elasticsearch (search/elasticsearch.sh, ES_PORT from ELASTICSEARCH_URL)."""
     es_port = settings.ELASTICSEARCH_URL.rsplit(":", 1)[-1].strip("/")
-    result = subprocess.run(["bash", str(ROOT / "search" / "elasticsearch.sh"), action], env={**os.environ, "ES_PORT": es_port}, capture_output=True)
+    result = subprocess.run(
+        ["bash", str(ROOT / "search" / "elasticsearch.sh"), action], env={**os.environ, "ES_PORT": es_port}, capture_output=True
+    )
     return result.returncode == 0

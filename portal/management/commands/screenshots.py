@@ -56,6 +56,8 @@ class Command(BaseCommand):
                     page.goto(url + path)
                     target = folder / f"{name}-{width_name}.png"
                     page.screenshot(path=str(target))
-                    self.stdout.write(str(target.relative_to(folder.parent.parent) if folder.is_relative_to(settings.BASE_DIR) else target))
+                    self.stdout.write(
+                        str(target.relative_to(folder.parent.parent) if folder.is_relative_to(settings.BASE_DIR) else target)
+                    )
                 context.close()
             browser.close()

@@ -21,7 +21,6 @@ from ...models import FacetValue, IndexVersion, PracticeText
 from ..base import AUTOCOMPLETE_LIMIT, Outcome, hybrid_on, query_language
 from . import postgres, sqlite
 
-
 VENDORS = {"sqlite": sqlite, "postgresql": postgres}
 
 

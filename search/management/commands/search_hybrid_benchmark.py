@@ -47,7 +47,7 @@ class Command(BaseCommand):
             start = time.perf_counter()
             embeddings.embed_query(QUERIES[number % len(QUERIES)])
             times.append((time.perf_counter() - start) * 1000)
-        self.stdout.write("query embedding: p50 %.1f ms, p95 %.1f ms" % percentiles(times))
+        self.stdout.write("query embedding: p50 {:.1f} ms, p95 {:.1f} ms".format(*percentiles(times)))
         query = embeddings.embed_query(QUERIES[0])
         for practices in sizes:
             index = synthetic_index(practices, model.dims)

@@ -36,7 +36,7 @@ check: $(STAMP)
 	$(PY) manage.py check && \
 	$(PY) manage.py makemigrations --check --dry-run && \
 	DJANGO_SETTINGS_MODULE=portal.settings.production DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-value-0123456789 \
-		DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING && \
+		DJANGO_ALLOWED_HOSTS=example.org WAGTAILADMIN_BASE_URL=https://example.org $(PY) manage.py check --deploy --fail-level WARNING && \
 	{ set +x; } 2>/dev/null && echo "== check: $$(($$(date +%s) - start)) s"
 
 test: check

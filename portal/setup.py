@@ -1,5 +1,8 @@
 """The page tree every installation needs: a home page and the practice listing under it."""
 
+import contextlib
+import io
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -65,10 +68,35 @@ def ensure_page_tree():
 
 def quiet_setup_databases():
     """A throwaway test database for benchmarks, without the migrations' chatter on stdout."""
-    import contextlib
-    import io
-
     from django.test.utils import setup_databases
 
     with contextlib.redirect_stdout(io.StringIO()):
         return setup_databases(verbosity=0, interactive=False, keepdb=False)
+
+
+@contextlib.contextmanager
+def demo_database():
+    """A throwaway database holding the demo content, for the page benchmarks."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings, teardown_databases
+
+    with override_settings(ALLOWED_HOSTS=["*"], DEMO_CONTENT=True):
+        old = quiet_setup_databases()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+            yield
+        finally:
+            teardown_databases(old, verbosity=0)
+
+
+def request_times(client, url, repeat, before=None):
+    """Server times in ms of `repeat` GETs of url, sorted; `before` runs ahead of each (e.g. to clear a cache)."""
+    times = []
+    for _ in range(repeat):
+        if before:
+            before()
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, url
+    return sorted(times), response

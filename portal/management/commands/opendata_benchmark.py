@@ -1,15 +1,12 @@
 """Median server time of the open-data URLs with the demo content (a benchmark, not a test)."""
 
 import statistics
-import time
 
 from django.core.cache import cache
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test import Client
-from django.test.utils import override_settings, teardown_databases
 
-from portal.setup import quiet_setup_databases
+from portal.setup import demo_database, request_times
 
 URLS = (
     "/open-data/practices.jsonl", "/open-data/practices.csv", "/en/feeds/practices/", "/ja/feeds/practices/",
@@ -24,13 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=20)
 
     def handle(self, repeat, **options):
-        with override_settings(ALLOWED_HOSTS=["*"], DEMO_CONTENT=True):
-            old = quiet_setup_databases()
-            try:
-                call_command("load_demo", stdout=open("/dev/null", "w"))
-                rows = self.measure(repeat)
-            finally:
-                teardown_databases(old, verbosity=0)
+        with demo_database():
+            rows = self.measure(repeat)
         self.stdout.write(f"Median of {repeat} requests (Django test client), demo content")
         self.stdout.write("| URL | median ms | bytes |")
         self.stdout.write("| --- | --- | --- |")
@@ -42,13 +34,6 @@ class Command(BaseCommand):
         rows = []
         for url in URLS:
             for uncached in (True, False) if url.startswith("/open-data/") else (False,):
-                times = []
-                for _ in range(repeat):
-                    if uncached:
-                        cache.clear()
-                    start = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - start) * 1000)
-                    assert response.status_code == 200, url
+                times, response = request_times(client, url, repeat, before=cache.clear if uncached else None)
                 rows.append((url + (" (generated)" if uncached else ""), statistics.median(times), len(response.content)))
         return rows

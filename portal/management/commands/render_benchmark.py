@@ -1,14 +1,11 @@
 """Median server time to render the main pages with the demo content (a benchmark, not a test)."""
 
 import statistics
-import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test import Client
-from django.test.utils import override_settings, teardown_databases
 
-from portal.setup import quiet_setup_databases
+from portal.setup import demo_database, request_times
 from practices.models import PracticePage
 
 
@@ -19,13 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=50)
 
     def handle(self, repeat, **options):
-        with override_settings(ALLOWED_HOSTS=["*"], DEMO_CONTENT=True):
-            old = quiet_setup_databases()
-            try:
-                call_command("load_demo", stdout=open("/dev/null", "w"))
-                rows = self.measure(repeat)
-            finally:
-                teardown_databases(old, verbosity=0)
+        with demo_database():
+            rows = self.measure(repeat)
         self.stdout.write(f"Median of {repeat} renders (Django test client, warm), demo content, 2-core machine")
         self.stdout.write("| page | median ms | p95 ms |")
         self.stdout.write("| --- | --- | --- |")
@@ -44,12 +36,7 @@ class Command(BaseCommand):
         }
         rows = []
         for name, url in pages.items():
-            assert client.get(url).status_code == 200, url
-            times = []
-            for _ in range(repeat):
-                started = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            times.sort()
+            client.get(url)  # warm
+            times, _response = request_times(client, url, repeat)
             rows.append((name, statistics.median(times), times[int(0.95 * (len(times) - 1))]))
         return rows

@@ -26,7 +26,7 @@ setup: $(STAMP)
 run: setup
 	@echo "Serving http://127.0.0.1:$(PORT)/  (demo accounts above; admin at /admin/)"
 	@# The worker embeds practices for hybrid search as they are published; it stops with the server.
-	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	$(PY) manage.py db_worker --backend embeddings --queue-name '*' & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

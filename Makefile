@@ -46,11 +46,11 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l ja --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "build/*"
 	$(PY) manage.py compilemessages -l ja -i ".venv"
 
-elasticsearch:
-	search/elasticsearch.sh start
+elasticsearch: $(STAMP)
+	$(PY) -m search.node start
 
-elasticsearch-stop:
-	search/elasticsearch.sh stop
+elasticsearch-stop: $(STAMP)
+	$(PY) -m search.node stop
 
 quality: $(STAMP)
 	$(PY) manage.py search_quality

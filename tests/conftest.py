@@ -12,6 +12,7 @@ from modelsearch.backends import get_search_backend
 from portal.setup import ensure_page_tree
 from practices.loaders import DEMO_PRACTICES_FILE, load_schemes, load_topics
 from search import glossary
+from tests.services import elasticsearch_unavailable
 
 ELASTICSEARCH_TEST_URL = os.environ.get("ELASTICSEARCH_TEST_URL", "")
 
@@ -85,7 +86,9 @@ def practice(slug, en=None, ja=None, **fields):
 def elasticsearch(settings):
     """Point the site at the test Elasticsearch, in indexes of this test's own, removed afterwards."""
     if not ELASTICSEARCH_TEST_URL:
-        missing_service("Elasticsearch", "run `make elasticsearch` and set ELASTICSEARCH_TEST_URL (make test does both)")
+        missing_service("Elasticsearch", "run pytest with --elasticsearch or set ELASTICSEARCH_TEST_URL (make test does)")
+    if reason := elasticsearch_unavailable(ELASTICSEARCH_TEST_URL):
+        missing_service("Elasticsearch", reason)
     prefix = f"test_{uuid.uuid4().hex[:10]}_"
     settings.ELASTICSEARCH_URL = ELASTICSEARCH_TEST_URL
     settings.WAGTAILSEARCH_BACKENDS = {

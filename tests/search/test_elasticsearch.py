@@ -1,9 +1,7 @@
 """Elasticsearch as the engine for scale: its index, atomic rebuilds, and surviving an outage."""
 
 import os
-import subprocess
 import threading
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,10 +9,10 @@ from django.test import Client
 
 from practices.models import PracticePage
 from search.models import PendingIndexUpdate
+from search.node import ElasticsearchNode
 from tests.conftest import ELASTICSEARCH_TEST_URL, missing_service, practice
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
 # Not the port of the shared test engine: the outage test stops the engine on this one.
 OUTAGE_PORT = os.environ.get("ES_OUTAGE_PORT", "9250")
 
@@ -74,23 +72,23 @@ def test_rebuilding_the_index_keeps_answering(client, elasticsearch, vocabulary,
 def outage_engine(settings, vocabulary):
     """A second Elasticsearch of the test's own, on its own port, that the test may stop and start."""
     if not ELASTICSEARCH_TEST_URL:
-        missing_service("Elasticsearch", "run `make test`, which starts it")
-    env = {**os.environ, "ES_PORT": OUTAGE_PORT}
+        missing_service("Elasticsearch", "run pytest with --elasticsearch (make test does)")
+    node = ElasticsearchNode(OUTAGE_PORT)
+    engine = node.executor()
 
     def control(action):
-        result = subprocess.run([str(ROOT / "search" / "elasticsearch.sh"), action], env=env, capture_output=True, text=True)
-        assert result.returncode == 0, result.stderr[-2000:]
+        getattr(engine, action)()
+        assert bool(node.healthy()) == (action == "start")
 
     control("start")
-    url = f"http://127.0.0.1:{OUTAGE_PORT}"
-    settings.ELASTICSEARCH_URL = url
+    settings.ELASTICSEARCH_URL = node.url
     settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {"BACKEND": "search.backends", "URLS": [url], "INDEX_PREFIX": "test_outage_", "TIMEOUT": 5},
+        "default": {"BACKEND": "search.backends", "URLS": [node.url], "INDEX_PREFIX": "test_outage_", "TIMEOUT": 5},
         "database": {"BACKEND": "search.backends.DatabaseSearchBackend"},
     }
     call_command("update_index", backend_name="default", stdout=open(os.devnull, "w"))
     yield control
-    control("stop")
+    engine.stop()
 
 
 def test_site_survives_an_elasticsearch_outage_and_catches_up(client, outage_engine, import_lines, refresh):

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from practices.models import OrganisationPage, PracticePage
+from search.node import ElasticsearchNode, NodeError
 
 ROOT = Path(__file__).resolve().parents[3]
 SEARCHES = ["ネットいじめ", "filtering", "保護者", "cyberbullying", "スマホ", "school"]
@@ -196,9 +197,10 @@ def get(port, path, conn=None):
 
 
 def elasticsearch(action):
-    """Stop or start the benchmark's own Elasticsearch (search/elasticsearch.sh, ES_PORT from ELASTICSEARCH_URL)."""
-    es_port = settings.ELASTICSEARCH_URL.rsplit(":", 1)[-1].strip("/")
-    result = subprocess.run(
-        ["bash", str(ROOT / "search" / "elasticsearch.sh"), action], env={**os.environ, "ES_PORT": es_port}, capture_output=True
-    )
-    return result.returncode == 0
+    """Stop or start the benchmark's own Elasticsearch (`make elasticsearch`'s node on the port of ELASTICSEARCH_URL)."""
+    node = ElasticsearchNode(settings.ELASTICSEARCH_URL.rsplit(":", 1)[-1].strip("/"))
+    try:
+        getattr(node, action)()
+    except NodeError:
+        return False
+    return True

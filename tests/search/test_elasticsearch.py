@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from practices.models import PracticePage
@@ -53,6 +54,7 @@ def test_rebuilding_the_index_keeps_answering(client, elasticsearch, vocabulary,
             if response.status_code != 200 or data.get("backend") != "elasticsearch":
                 failures.append((response.status_code, data.get("backend")))
             counts.append(data.get("count", 0))
+        connection.close()  # this thread's own connection, or the test database could not be dropped
 
     reader = threading.Thread(target=query_until_done)
     reader.start()

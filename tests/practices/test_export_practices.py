@@ -105,10 +105,12 @@ def test_drafts_are_not_exported(import_lines):
 
 
 def test_translation_provenance_is_exported_and_imports_back_unchanged(import_lines, tmp_path):
-    provenance = {"title": {"en": {"by": "Aiko Sato", "reviewed": True}}, "summary": {"en": {"by": "Aiko Sato", "reviewed": False}}}
-    import_lines(
-        practice("translated", en=("Safety class", "Learn together."), ja=("安全教室", "一緒に学ぶ。"), translations=provenance)
-    )
+    provenance = {
+        "title": {"en": {"by": "Aiko Sato", "reviewed": True}},
+        "summary": {"en": {"by": "Aiko Sato", "reviewed": False}},
+    }
+    texts = {"en": ("Safety class", "Learn together."), "ja": ("安全教室", "一緒に学ぶ。")}
+    import_lines(practice("translated", **texts, translations=provenance))
     exported = export()
     assert json.loads(exported)["translations"] == provenance
     empty_the_database()

@@ -83,6 +83,7 @@ def test_every_stoplist_entry_is_a_glossary_concept():
 def test_a_section_has_at_most_a_few_glosses(expander):
     from search.glosses import MAX_PER_SECTION
 
-    text = "filtering, cyberbullying, sexting, grooming, parental controls, age verification, loot boxes, hotline, screen time, sextortion, "
+    text = "filtering, cyberbullying, sexting, grooming, parental controls, age verification, loot boxes, hotline, "
+    text += "screen time, sextortion, "
     html, terms = gloss_html(f"<p>{text * 2}</p>", "ja", expander)
     assert len(glosses(html)) == len(terms) == MAX_PER_SECTION

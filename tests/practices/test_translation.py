@@ -157,6 +157,12 @@ def test_gaps_report_lists_most_requested_first(signed_in, accounts, jp_draft):
     assert html.index("Family online safety evenings") < html.index("親子のスマホ教室")
 
 
+def test_gaps_report_shows_what_waits_for_translation(signed_in, submitted):
+    html = signed_in("moderator").get(reverse("practices_reports:translation_gaps")).content.decode()
+    row = html[html.index(TITLE_JA) :].split("</tr>")[0]
+    assert "waiting for translation" in row
+
+
 def test_result_cards_say_the_language_and_link_the_other_version(client, accounts, import_lines):
     from tests.conftest import practice
 

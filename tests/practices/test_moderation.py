@@ -177,3 +177,14 @@ def test_editor_dashboard_shows_changes_requested(signed_in, submitted):
     dashboard = signed_in("ngo_jp").get(reverse("wagtailadmin_home")).content.decode()
     row = dashboard[dashboard.index(TITLE) :].split("</tr>")[0]
     assert translated("changes requested", "ja") in row
+
+
+def test_the_workflow_translates_then_reviews_and_setting_it_up_again_changes_nothing(accounts):
+    from practices.workflows import ensure_moderation
+
+    ensure_moderation()
+    workflow = ensure_moderation()
+    tasks = [workflow_task.task for workflow_task in workflow.workflow_tasks.order_by("sort_order")]
+    assert [task.name for task in tasks] == [TRANSLATION, MODERATOR_REVIEW]
+    assert [group.name for group in tasks[0].specific.groups.all()] == ["Translators"]
+    assert [group.name for group in tasks[1].specific.groups.all()] == ["Moderators"]

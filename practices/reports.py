@@ -12,7 +12,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.models import Page
 
-from .models import Organisation, PracticePage
+from .models import Organisation, PracticePage, TranslationTask
 from .permissions import page_permission_policy, visible_to
 from .vocabulary import LANGUAGE_CODES, Language
 
@@ -31,6 +31,9 @@ def missing_languages(page):
 
 
 def status(page):
+    task = page.current_workflow_task
+    if task is not None and isinstance(task.specific, TranslationTask):
+        return _("waiting for translation")
     if not page.live:
         return _("draft")
     return _("published, with unpublished changes") if page.has_unpublished_changes else _("published")

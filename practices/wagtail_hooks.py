@@ -19,7 +19,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
 from . import reports, uploads
-from .models import JoinApplication, Organisation, OrganisationPage, PracticePage, Scheme, Topic
+from .models import JoinApplication, Organisation, OrganisationPage, PracticePage, Scheme, Topic, TranslationTask, is_bilingual
 from .permissions import is_moderator, visible_to
 from .views import InviteView
 
@@ -252,3 +252,13 @@ def refuse_moves_the_user_may_not_make(request, page, destination):
 @hooks.register("insert_global_admin_css")
 def editor_css():
     return format_html('<link rel="stylesheet" href="{}">', static("practices/editor.css"))
+
+
+@hooks.register("after_edit_page")
+def complete_translation_step(request, page):
+    """Saving the missing title and summary, by a translator or the author, completes the translation step."""
+    task_state = page.current_workflow_task_state
+    in_translation = task_state and task_state.status == task_state.STATUS_IN_PROGRESS
+    if in_translation and isinstance(task_state.task.specific, TranslationTask) and is_bilingual(page):
+        task_state.approve(user=request.user)
+        messages.success(request, _("The translation is complete: the practice goes on to the moderators."))

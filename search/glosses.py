@@ -4,16 +4,23 @@ Model-free: it takes HTML (or plain text) and the glossary's expander (search/gl
 the glossary's phrases among the text's analysed words exactly as query expansion does, and wraps
 each in <span class="gloss" data-gloss="…">term</span> followed by the name in the reader's language,
 visible (not a tooltip) and read by screen readers in its own language.
+
+Only terms worth a gloss: not the everyday words of data/gloss_stoplist.txt, not a term whose two names
+are the same, each once per section, at most MAX_PER_SECTION per section.
 """
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from django.utils.html import escape, format_html
 
 from .analysis import tokenize
 
 TAG = re.compile(r"(<[^>]*>)")
+STOPLIST_FILE = Path(__file__).parent / "data" / "gloss_stoplist.txt"
+MAX_PER_SECTION = 8
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,17 @@ def _term(concepts):
     return Term(concept.english[0], concept.japanese[0])
 
 
+@lru_cache(maxsize=1)
+def stoplist():
+    """The preferred English terms of concepts never glossed, case-folded."""
+    lines = STOPLIST_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def worth_glossing(term):
+    return term.en.casefold() != term.ja.casefold() and term.en.casefold() not in stoplist()
+
+
 def find_terms(text, expander):
     """[(start, end, Term)] for each glossary phrase in a piece of text."""
     tokens = list(tokenize(text))
@@ -41,8 +59,8 @@ def find_terms(text, expander):
 def _gloss_text(text, reader_lang, expander, counted):
     pieces, position = [], 0
     for start, end, term in find_terms(text, expander):
-        if term in counted:
-            # Only a term's first appearance in a section: a gloss on every "parents" buries the text.
+        if term in counted or not worth_glossing(term) or len(counted) >= MAX_PER_SECTION:
+            # A term's first appearance in a section, and few per section: glosses everywhere bury the text.
             continue
         name = term.name_in(reader_lang)
         pieces.append(text[position:start])
@@ -96,5 +114,5 @@ def key_terms(texts, expander):
     found = []
     for text in texts:
         for part in TAG.split(text or "")[::2]:
-            found.extend(term for _start, _end, term in find_terms(part, expander))
+            found.extend(term for _start, _end, term in find_terms(part, expander) if worth_glossing(term))
     return list(dict.fromkeys(found))

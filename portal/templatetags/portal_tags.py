@@ -32,3 +32,10 @@ def lang_if_different(lang):
 def series(items):
     """Items joined as the reader's language writes a list: "a, b" in English, "a、b" in Japanese."""
     return ("、" if get_language() == "ja" else ", ").join(str(item) for item in items)
+
+
+@register.simple_tag
+def latest_title(obj):
+    """The latest title in the active language (Wagtail's latest_str is in whichever language its last editor used)."""
+    latest = obj.get_latest_revision_as_object() if hasattr(obj, "get_latest_revision_as_object") else obj
+    return str(getattr(latest, "title", "") or latest)

@@ -4,6 +4,7 @@ import csv
 import json
 
 from ..models import PRACTICE_TEXT_FIELDS, PracticePage
+from ..translation_workflow import provenance_to_record
 from ..vocabulary import LANGUAGE_CODES
 from .conversion import html_to_paragraphs
 
@@ -45,6 +46,7 @@ def as_record(page):
         ended=page.ended.isoformat() if page.ended else None,
         url=page.website,
         contact=page.contact,
+        translations=provenance_to_record(page.translation_provenance),
     )
     return {key: value for key, value in record.items() if value}
 

@@ -208,6 +208,7 @@ class Importer:
             ended=data["ended"],
             website=data["url"],
             contact=data["contact"],
+            translation_provenance=data["translations"],
         )
         return values
 

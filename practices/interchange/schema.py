@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from ..models import PRACTICE_TEXT_FIELDS, Organisation, PracticePage, Scheme, Topic
+from ..translation_workflow import provenance_from_record
 from ..vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -18,7 +19,7 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIELDS = {
     *PRACTICE_TEXT_FIELDS,
     *("slug", "organisation", "countries", "topics", "schemes", "audiences", "age_groups"),
-    *("started", "ended", "url", "contact"),
+    *("started", "ended", "url", "contact", "translations"),
 }
 NAMED_KEYS = {"organisation": {"slug", "name", "country", "url", "description"}, "topics": {"slug", "name"}}
 NAMED_KEYS["schemes"] = NAMED_KEYS["topics"]
@@ -160,6 +161,10 @@ def validate(record):
     for code in LANGUAGE_CODES:
         if bool(clean["title"].get(code)) != bool(clean["summary"].get(code)):
             raise Invalid(f"title.{code} and summary.{code} go together: give both or neither")
+    # Who translated which title and summary (docs/data-formats.md): checked against the cleaned texts.
+    clean["translations"], problems = provenance_from_record({**record, "title": clean["title"], "summary": clean["summary"]})
+    if problems:
+        raise Invalid(problems[0])
     organisation = record.get("organisation")
     clean["organisation"] = None if organisation is None else _organisation(organisation)
     clean["topics"] = _vocabulary(record, "topics")

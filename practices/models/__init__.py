@@ -5,6 +5,7 @@ from .bilingual import BilingualNameMixin, OwnLanguageCleanMixin, text_in
 from .fields import PRACTICE_TEXT_FIELDS, RICH_TEXT_FEATURES, ChoiceListField
 from .pages import ListingMixin, OrganisationPage, PracticeDocument, PracticeIndexPage, PracticePage, TranslationRequest
 from .snippets import Organisation, Scheme, Topic
+from .tasks import TranslationTask, is_bilingual
 
 __all__ = [
     "PRACTICE_TEXT_FIELDS",
@@ -22,5 +23,7 @@ __all__ = [
     "Scheme",
     "Topic",
     "TranslationRequest",
+    "TranslationTask",
+    "is_bilingual",
     "text_in",
 ]

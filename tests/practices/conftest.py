@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from practices.management.commands.load_demo import create_demo_accounts
@@ -88,3 +89,12 @@ def edit_form_data(page, **changes):
             **changes,
         }
     )
+
+
+def add_translation(client, page, title_en="Smartphone safety class", summary_en="Parents and children learn together."):
+    """Save the English title and summary of a Japanese practice in the editor, as a translator would."""
+    draft = PracticePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    data = edit_form_data(draft, title_en=title_en, summary_en=summary_en)
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return PracticePage.objects.get(pk=page.pk)

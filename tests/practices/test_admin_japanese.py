@@ -7,7 +7,7 @@ from django.urls import reverse
 from wagtail.users.models import UserProfile
 
 from practices.models import OrganisationPage, PracticePage
-from tests.practices.conftest import edit_form_data
+from tests.practices.conftest import add_translation, edit_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,10 @@ KNOWN_ENGLISH = [
     "Show filters",
     "Profile picture",
     "Theme preferences",
+    "Translation complete",
+    "Request changes",
+    "Approve with comment",
+    "Workflow history",
 ]
 # Short words are matched only as whole texts or labels (">Help<", '"Help"'), not inside other words.
 KNOWN_ENGLISH_WORDS = ["Help", "Password", "Saved", "Profile", "Notifications", "Compare", "Back"]
@@ -77,22 +81,43 @@ def test_editor_path_is_japanese(signed_in, accounts, jp_draft, submitted):
         assert english_left(response.content.decode()) == [], url
 
 
-def test_moderator_path_is_japanese(signed_in, japanese_moderator, submitted):
-    client = signed_in("moderator")
-    task_state = submitted.current_workflow_task_state
-    urls = [
-        "/admin/",
-        reverse("wagtailadmin_pages:edit", args=[submitted.pk]),
-        reverse("wagtailadmin_pages:workflow_action", args=[submitted.pk, "approve", task_state.pk]),
-        reverse("practices_reports:translation_gaps"),
-        "/admin/snippets/practices/topic/",
-        "/admin/snippets/search/glossaryentry/",
-    ]
+def assert_japanese(client, urls):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.json()["html"] if response["Content-Type"].startswith("application/json") else response.content.decode()
         assert english_left(html) == [], url
+
+
+def test_moderator_path_is_japanese(signed_in, japanese_moderator, submitted):
+    client = signed_in("moderator")
+    translation = submitted.current_workflow_task_state
+    assert_japanese(
+        client,
+        [
+            "/admin/",
+            reverse("wagtailadmin_pages:edit", args=[submitted.pk]),
+            reverse("wagtailadmin_pages:workflow_action", args=[submitted.pk, "reject", translation.pk]),
+            reverse("wagtailadmin_pages:workflow_history", args=[submitted.pk]),
+            reverse("wagtailadmin_reports:workflow"),
+            reverse("wagtailadmin_reports:workflow_tasks"),
+            reverse("practices_reports:translation_gaps"),
+            reverse("practices_reports:stale"),
+            "/admin/snippets/practices/topic/",
+            "/admin/snippets/search/glossaryentry/",
+        ],
+    )
+    # The moderator supplies the English title and summary: the practice moves on to their review.
+    add_translation(client, submitted)
+    review = PracticePage.objects.get(pk=submitted.pk).current_workflow_task_state
+    assert_japanese(
+        client,
+        [
+            "/admin/",
+            reverse("wagtailadmin_pages:workflow_action", args=[submitted.pk, "approve", review.pk]),
+            reverse("wagtailadmin_pages:workflow_preview", args=[submitted.pk, review.task_id]),
+        ],
+    )
 
 
 def test_sign_in_page_is_japanese(client):
@@ -114,4 +139,5 @@ def test_japanese_title_field_has_a_border(signed_in, accounts):
     from django.contrib.staticfiles import finders
 
     css = open(finders.find("practices/editor.css"), encoding="utf-8").read()
-    assert 'input[name^="title_"]' in css and "border: 1px solid" in css
+    # More specific than Wagtail's rule that makes a title's border transparent (the browser test measures it).
+    assert ".w-panel.title input:is(#id_title_en, #id_title_ja) {" in css and "border: 1px solid" in css

@@ -102,3 +102,18 @@ def test_drafts_are_not_exported(import_lines):
     import_lines(practice("draft", en=("Draft", "Not yet.")), draft=True)
     assert [json.loads(line)["slug"] for line in export().splitlines()] == ["published"]
     assert [row["slug"] for row in csv.DictReader(io.StringIO(export("csv")))] == ["published"]
+
+
+def test_translation_provenance_is_exported_and_imports_back_unchanged(import_lines, tmp_path):
+    provenance = {
+        "title": {"en": {"by": "Aiko Sato", "reviewed": True}},
+        "summary": {"en": {"by": "Aiko Sato", "reviewed": False}},
+    }
+    texts = {"en": ("Safety class", "Learn together."), "ja": ("安全教室", "一緒に学ぶ。")}
+    import_lines(practice("translated", **texts, translations=provenance))
+    exported = export()
+    assert json.loads(exported)["translations"] == provenance
+    empty_the_database()
+    assert "1 created" in import_text(tmp_path, exported)
+    assert PracticePage.objects.get(slug="translated").translation_provenance["title_en"] == {"by": "Aiko Sato", "reviewed": True}
+    assert export() == exported

@@ -484,3 +484,46 @@ def test_the_page_tree_has_no_problems_after_an_import(vocabulary, tmp_path):
     run(write_lines(tmp_path, GOOD, practice("loose", en=("T", "S"), organisation=None), practice("jp", ja=("題名", "概要"))))
     run(write_lines(tmp_path, {**GOOD, "title": {"en": "Changed"}}, practice("second", en=("T", "S"))))
     assert Page.find_problems() == ([], [], [], [], [])
+
+
+# Translation provenance (docs/data-formats.md) ----------------------------------------------------
+
+TRANSLATED = practice(
+    "translated-class",
+    en=("Smartphone safety class", "Parents and children learn together."),
+    ja=("スマホ安全教室", "親子でスマホの使い方を学びます。"),
+    translations={"title": {"en": {"by": "Aiko Sato", "reviewed": True}}, "summary": {"en": {"by": "Aiko Sato"}}},
+)
+
+
+def test_translation_provenance_is_imported_and_shown_to_readers(client, tmp_path):
+    run(write_lines(tmp_path, TRANSLATED))
+    page = PracticePage.objects.get(slug="translated-class")
+    assert page.translation_provenance == {
+        "title_en": {"by": "Aiko Sato", "reviewed": True},
+        "summary_en": {"by": "Aiko Sato", "reviewed": False},
+    }
+    html = client.get("/en/practices/test-ngo/translated-class/").content.decode()
+    assert "Title and summary translated from Japanese by Aiko Sato." in html
+
+
+@pytest.mark.parametrize(
+    ("translations", "reason"),
+    [
+        ({"title": {"en": {"reviewed": True}}}, '"translations.title.en" needs "by"'),
+        ({"title": {"fr": {"by": "X"}}}, "unknown language 'fr'"),
+        ({"body": {"en": {"by": "X"}}}, "unknown field 'body'"),
+        ({"title": {"en": {"by": "X", "reviewed": "yes"}}}, "reviewed\" must be true or false"),
+        ({"title": {"en": {"by": "X"}, "ja": {"by": "Y"}}}, "at least one language must be the original"),
+        ("Aiko Sato", '"translations" must be an object'),
+    ],
+)
+def test_invalid_translation_provenance_names_its_line_and_writes_nothing(site, tmp_path, translations, reason):
+    stderr = rejected(write_lines(tmp_path, GOOD, {**TRANSLATED, "translations": translations}))
+    assert stderr.startswith("line 2: ") and reason in stderr, stderr
+    assert practice_slugs() == set()
+
+
+def test_provenance_for_a_language_without_text_is_invalid(site, tmp_path):
+    only_japanese = practice("jp-only", ja=("題名", "概要"), translations={"title": {"en": {"by": "X"}}})
+    assert "line 1: " in rejected(write_lines(tmp_path, only_japanese))

@@ -1,15 +1,18 @@
-"""The review workflow through the admin's own URLs: submit, request changes, resubmit, approve;
+"""The review workflow through the admin's own URLs: submit, translate, request changes, resubmit, approve;
 the e-mail each step sends, in its recipient's language; the audit log; the dashboards."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 from wagtail.models import PageLogEntry
 
 from practices.models import OrganisationPage, PracticePage
-from practices.workflows import PRACTICE_REVIEW
-from tests.practices.conftest import edit_form_data
+from practices.permissions import add_to_group
+from practices.translation_workflow import translators_group
+from practices.workflows import MODERATOR_REVIEW, PRACTICE_REVIEW, TRANSLATION
+from tests.practices.conftest import add_translation, edit_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +51,27 @@ def test_submission_waits_for_review_and_is_not_public(client, submitted):
     assert not submitted.live
     assert submitted.workflow_in_progress
     assert submitted.current_workflow_state.workflow.name == PRACTICE_REVIEW
+    # Written in Japanese only: the translation step comes before the moderators' review.
+    assert submitted.current_workflow_task.name == TRANSLATION
     assert client.get("/ja/practices/demo-ngo-jp/netijime-class/").status_code == 404
 
 
-def test_submission_notifies_the_moderators_and_confirms_to_the_submitter(submitted):
+def test_submission_asks_translators_then_moderators(client, submitted):
+    # The moderators are translators too: first they are asked for the English title and summary.
+    [translation] = mails_to("moderator")
+    assert translation.subject == translated('To translate: "%(title)s"', "en", title=TITLE)
+    assert f"/admin/pages/{submitted.pk}/edit/" in translation.body
+    mail.outbox.clear()
+    volunteer = get_user_model().objects.create_user("volunteer", "volunteer@example.org", "x" * 12)
+    add_to_group(volunteer, translators_group())
+    client.force_login(volunteer)
+    add_translation(client, submitted)
     [review] = mails_to("moderator")
-    assert review.subject == translated('To review: "%(title)s"', "en", title=TITLE)
+    assert review.subject == translated('To review: "%(title)s"', "en", title="Smartphone safety class")
     assert f"/admin/pages/{submitted.pk}/edit/" in review.body
+
+
+def test_submission_confirms_to_the_submitter(submitted):
     [receipt] = mails_to("ngo_jp")
     assert receipt.subject == translated('Received for review: "%(title)s"', "ja", title=TITLE)
     # Wagtail's greeting, which its Japanese catalogue has: the mail was written in ngo_jp's language.
@@ -63,10 +80,13 @@ def test_submission_notifies_the_moderators_and_confirms_to_the_submitter(submit
 
 
 def test_moderator_sees_the_submission_awaiting_review(signed_in, submitted):
+    add_translation(signed_in("moderator"), submitted)
+    submitted.refresh_from_db()
+    assert submitted.current_workflow_task.name == MODERATOR_REVIEW
     dashboard = signed_in("moderator").get(reverse("wagtailadmin_home")).content.decode()
     # Wagtail's own panel, with the approve / request-changes actions.
     awaiting = dashboard[dashboard.index('awaiting-review') :]
-    assert TITLE in awaiting
+    assert "Smartphone safety class" in awaiting  # the title in the moderator's language, now that it exists
     task_state = submitted.current_workflow_task_state
     assert reverse("wagtailadmin_pages:workflow_action", args=[submitted.pk, "approve", task_state.pk]) in awaiting
 
@@ -96,6 +116,7 @@ def test_resubmitted_and_approved_practice_is_published_and_searchable(client, s
     assert editor.post(edit_url, {**revised, "action-submit": "1"}).status_code == 302
     submitted.refresh_from_db()
     assert submitted.current_workflow_state.status == "in_progress"
+    add_translation(moderator, submitted)
 
     mail.outbox.clear()
     assert act(moderator, submitted, "approve").status_code == 302
@@ -123,13 +144,15 @@ def test_every_step_is_in_the_audit_log(signed_in, submitted):
     act(moderator, submitted, "reject", comment=COMMENT)
     revised = edit_form_data(submitted.get_latest_revision_as_object())
     editor.post(reverse("wagtailadmin_pages:edit", args=[submitted.pk]), {**revised, "action-submit": "1"})
+    add_translation(moderator, submitted)
     submitted.refresh_from_db()
     act(moderator, submitted, "approve")
     entries = list(PageLogEntry.objects.filter(page=submitted).values_list("action", "user__username"))
     assert ("wagtail.workflow.start", "ngo_jp") in entries
     assert ("wagtail.workflow.reject", "moderator") in entries
     assert ("wagtail.workflow.resume", "ngo_jp") in entries
-    assert ("wagtail.workflow.approve", "moderator") in entries
+    approvals = PageLogEntry.objects.filter(page=submitted, action="wagtail.workflow.approve", user__username="moderator")
+    assert sorted(entry.data["workflow"]["task"]["title"] for entry in approvals) == sorted([TRANSLATION, MODERATOR_REVIEW])
     assert ("wagtail.publish", "moderator") in entries
     reject = PageLogEntry.objects.get(page=submitted, action="wagtail.workflow.reject")
     assert reject.data["comment"] == COMMENT
@@ -154,3 +177,14 @@ def test_editor_dashboard_shows_changes_requested(signed_in, submitted):
     dashboard = signed_in("ngo_jp").get(reverse("wagtailadmin_home")).content.decode()
     row = dashboard[dashboard.index(TITLE) :].split("</tr>")[0]
     assert translated("changes requested", "ja") in row
+
+
+def test_the_workflow_translates_then_reviews_and_setting_it_up_again_changes_nothing(accounts):
+    from practices.workflows import ensure_moderation
+
+    ensure_moderation()
+    workflow = ensure_moderation()
+    tasks = [workflow_task.task for workflow_task in workflow.workflow_tasks.order_by("sort_order")]
+    assert [task.name for task in tasks] == [TRANSLATION, MODERATOR_REVIEW]
+    assert [group.name for group in tasks[0].specific.groups.all()] == ["Translators"]
+    assert [group.name for group in tasks[1].specific.groups.all()] == ["Moderators"]

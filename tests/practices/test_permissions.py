@@ -10,7 +10,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission, ModelLogEntry, PageLogEntry
 
 from practices.models import OrganisationPage, PracticePage
-from tests.practices.conftest import PASSWORD, edit_form_data
+from tests.practices.conftest import PASSWORD, add_translation, edit_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -170,9 +170,10 @@ def test_an_edit_to_a_published_practice_stays_private_until_approved(signed_in,
     results = anonymous.get("/api/search/", {"q": "ぴかぴかりんご"}).json()["results"]
     assert "jp-published" not in [result["slug"] for result in results]
 
+    moderator = signed_in("moderator")
+    add_translation(moderator, published)  # written in Japanese only: the translation step comes first
     published.refresh_from_db()
     task_state = published.current_workflow_task_state
-    moderator = signed_in("moderator")
     approve = reverse("wagtailadmin_pages:workflow_action", args=[published.pk, "approve", task_state.pk])
     assert moderator.post(approve).status_code == 302
     assert "ぴかぴかりんご" in anonymous.get(public_url).content.decode()

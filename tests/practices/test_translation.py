@@ -2,11 +2,14 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
+from wagtail.models import TaskState
 
 from practices.models import OrganisationPage, PracticePage, TranslationRequest
 from practices.permissions import add_to_group
 from practices.translation_workflow import TRANSLATORS, translators_group, updated_provenance
+from practices.workflows import MODERATOR_REVIEW, TRANSLATION
 from tests.practices.conftest import edit_form_data
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +61,41 @@ def test_moderator_translates_and_approves_then_readers_see_who_translated(clien
     assert f'href="/ja/practices/demo-ngo-jp/{live.slug}/" hreflang="ja"' in html
     # The original's readers see no translation note.
     assert "translated from" not in client.get(f"/ja/practices/demo-ngo-jp/{live.slug}/").content.decode()
+
+
+def test_a_one_language_submission_waits_in_the_translation_step(signed_in, submitted):
+    assert submitted.current_workflow_task.name == TRANSLATION
+    task_state = submitted.current_workflow_task_state
+    # Nobody can mark it translated while the English title and summary are missing.
+    url = reverse("wagtailadmin_pages:workflow_action", args=[submitted.pk, "approve", task_state.pk])
+    signed_in("moderator").post(url, {"comment": ""})
+    assert TaskState.objects.get(pk=task_state.pk).status == TaskState.STATUS_IN_PROGRESS
+    assert PracticePage.objects.get(pk=submitted.pk).current_workflow_task.name == TRANSLATION
+
+
+def test_saving_the_translation_sends_the_practice_on_to_the_moderators(signed_in, submitted):
+    translate(signed_in("moderator"), submitted)
+    page = PracticePage.objects.get(pk=submitted.pk)
+    assert page.current_workflow_task.name == MODERATOR_REVIEW and not page.live
+    approved = TaskState.objects.get(workflow_state=page.current_workflow_state, task__name=TRANSLATION)
+    assert approved.status == TaskState.STATUS_APPROVED and approved.finished_by.username == "moderator"
+
+
+def test_the_author_may_translate_their_own_practice(signed_in, submitted):
+    draft = translate(signed_in("ngo_jp"), submitted)
+    assert draft.translation_provenance == {}  # the author writes originals, not translations
+    assert PracticePage.objects.get(pk=submitted.pk).current_workflow_task.name == MODERATOR_REVIEW
+
+
+def test_a_bilingual_submission_passes_the_translation_step_without_asking_anyone(signed_in, accounts):
+    parent = OrganisationPage.objects.get(slug="demo-ngo-jp")
+    new = PracticePage(title_ja=TITLE_JA, summary_ja=SUMMARY_JA, title_en="Smartphone class", summary_en="Learn together.")
+    url = reverse("wagtailadmin_pages:add", args=["practices", "practicepage", parent.pk])
+    assert signed_in("ngo_jp").post(url, edit_form_data(new, slug="", **{"action-submit": "1"})).status_code == 302
+    page = PracticePage.objects.get(title_ja=TITLE_JA)
+    assert page.current_workflow_task.name == MODERATOR_REVIEW
+    subjects = [message.subject for message in mail.outbox if message.to == ["moderator@example.org"]]
+    assert subjects == ['To review: "Smartphone class"']
 
 
 def test_a_volunteer_translation_is_shown_as_not_yet_reviewed(signed_in, accounts, jp_draft):
@@ -117,6 +155,12 @@ def test_gaps_report_lists_most_requested_first(signed_in, accounts, jp_draft):
     TranslationRequest.objects.create(page=eu, language="ja", count=5)
     html = signed_in("moderator").get(reverse("practices_reports:translation_gaps")).content.decode()
     assert html.index("Family online safety evenings") < html.index("親子のスマホ教室")
+
+
+def test_gaps_report_shows_what_waits_for_translation(signed_in, submitted):
+    html = signed_in("moderator").get(reverse("practices_reports:translation_gaps")).content.decode()
+    row = html[html.index(TITLE_JA) :].split("</tr>")[0]
+    assert "waiting for translation" in row
 
 
 def test_result_cards_say_the_language_and_link_the_other_version(client, accounts, import_lines):

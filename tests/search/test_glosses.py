@@ -66,3 +66,24 @@ def test_a_term_is_glossed_at_its_first_appearance_only(expander):
     html, terms = gloss_html("<p>Filtering at home.</p><p>More filtering.</p>", "ja", expander)
     assert [word for gloss, word in glosses(html) if gloss == "フィルタリング"] == ["Filtering"]
     assert len(terms) == len(set(terms))
+
+
+def test_everyday_words_are_not_glossed(expander):
+    html, _terms = gloss_html("<p>Parents and teachers at school learn about filtering.</p>", "ja", expander)
+    assert glosses(html) == [("フィルタリング", "filtering")]
+
+
+def test_every_stoplist_entry_is_a_glossary_concept():
+    from search.glosses import stoplist
+
+    known = {en[0].casefold() for en, _ja, _note in glossary.read_file()}
+    assert stoplist() and stoplist() <= known
+
+
+def test_a_section_has_at_most_a_few_glosses(expander):
+    from search.glosses import MAX_PER_SECTION
+
+    text = "filtering, cyberbullying, sexting, grooming, parental controls, age verification, loot boxes, hotline, "
+    text += "screen time, sextortion, "
+    html, terms = gloss_html(f"<p>{text * 2}</p>", "ja", expander)
+    assert len(glosses(html)) == len(terms) == MAX_PER_SECTION

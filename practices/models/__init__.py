@@ -4,7 +4,7 @@ from .applications import JoinApplication
 from .bilingual import BilingualNameMixin, OwnLanguageCleanMixin, text_in
 from .fields import PRACTICE_TEXT_FIELDS, RICH_TEXT_FEATURES, ChoiceListField
 from .pages import ListingMixin, OrganisationPage, PracticeDocument, PracticeIndexPage, PracticePage, TranslationRequest
-from .snippets import Organisation, Scheme, Topic
+from .snippets import Organisation, Scheme, SchemeCounterpart, Topic
 
 __all__ = [
     "PRACTICE_TEXT_FIELDS",
@@ -20,6 +20,7 @@ __all__ = [
     "PracticeIndexPage",
     "PracticePage",
     "Scheme",
+    "SchemeCounterpart",
     "Topic",
     "TranslationRequest",
     "text_in",

@@ -48,32 +48,21 @@ def side(key, title, practices, topic, lang, listing_url):
         "count": len(practices),
         "search_url": search_url(**base) if countries else None,
         "practices": [
-            {
-                "title": p.text_in("title", lang)[0],
-                "lang": p.text_in("title", lang)[1],
-                "url": p.get_url(),
-                "organisation": p.organisation.name_in(lang) if p.organisation else "",
-            }
+            {"title": p.text_in("title", lang)[0], "lang": p.text_in("title", lang)[1], "url": p.get_url(),
+             "organisation": p.organisation.name_in(lang) if p.organisation else ""}
             for p in practices
         ],
         "audiences": [
             {"label": label, "count": audiences[value], "url": search_url(**base, audience=[value])}
-            for value, label in Audience.choices
-            if audiences[value]
+            for value, label in Audience.choices if audiences[value]
         ],
         "ages": [
             {"label": label, "count": ages[value], "url": search_url(**base, age=[value])}
-            for value, label in AgeGroup.choices
-            if ages[value]
+            for value, label in AgeGroup.choices if ages[value]
         ],
         "schemes": [
-            {
-                "name": scheme.name_in(lang),
-                "count": schemes[pk],
-                "active": scheme.is_active,
-                "url": search_url(**base, scheme=[scheme.slug]),
-                "counterparts": counterparts_of(scheme, lang, listing_url),
-            }
+            {"name": scheme.name_in(lang), "count": schemes[pk], "active": scheme.is_active,
+             "url": search_url(**base, scheme=[scheme.slug]), "counterparts": counterparts_of(scheme, lang, listing_url)}
             for pk, scheme in sorted(scheme_objects.items(), key=lambda item: (-schemes[item[0]], item[1].slug))
         ],
     }
@@ -83,12 +72,8 @@ def compare(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     lang = get_language()
     practices = list(
-        PracticePage.objects.live()
-        .public()
-        .filter(topics=topic)
-        .select_related("organisation")
-        .prefetch_related("schemes")
-        .order_by("-first_published_at", "pk")
+        PracticePage.objects.live().public().filter(topics=topic)
+        .select_related("organisation").prefetch_related("schemes").order_by("-first_published_at", "pk")
     )
     # A practice run in both regions appears in both columns.
     eu = [p for p in practices if any(code != "JP" for code in countries_of(p))]

@@ -6,6 +6,7 @@ from django.contrib.admin.utils import quote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -15,9 +16,14 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
+from wagtail.models import Site
+from wagtail.views import serve
 
-from .forms import InviteForm, JoinForm
-from .models import JoinApplication
+from portal.throttle import limited
+
+from .contact import NobodyToTell, send_message
+from .forms import ContactForm, InviteForm, JoinForm
+from .models import JoinApplication, PracticePage
 from .notifications import notify_moderators_of_application, send_invitation
 
 
@@ -66,6 +72,62 @@ def join(request):
 
 def join_thanks(request):
     return render(request, "practices/join_thanks.html")
+
+
+def _practice_at(request, path):
+    """The live, public practice at this path of the site, or None."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    practices = PracticePage.objects.live().public().select_related("organisation")
+    return practices.filter(url_path=f"{site.root_page.url_path}{path}").first()
+
+
+def _contact_page(request, page, form, status=200, **extra):
+    context = {"page": page, "form": form, "privacy_contact": settings.PRIVACY_CONTACT_EMAIL, **extra}
+    return render(request, "practices/contact.html", context, status=status)
+
+
+def _refuse_contact(request):
+    # Over the limit: the form again, with what was typed, and why it was not sent.
+    return _contact_page(request, request.contacted_practice, ContactForm(request.POST), status=429, rate_limited=True)
+
+
+def contact_organisation(request, path):
+    """/<lang>/…/<practice>/contact/: write to the practice's organisation. Any other page's …/contact/ is served as usual."""
+    page = _practice_at(request, path)
+    if page is None:
+        return serve(request, f"{path}contact/")
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    request.contacted_practice = page
+    return _contact(request, page)
+
+
+@limited("contact", "RATELIMIT_CONTACT", refuse=_refuse_contact, method="POST")
+def _contact(request, page):
+    form = ContactForm(request.POST or None)
+    if request.method != "POST":
+        return _contact_page(request, page, form)
+    sent_url = f"{page.get_url(request)}contact/sent/"
+    if form.is_spam():
+        # As on the join form: a bot is told it worked, and nothing is sent.
+        return redirect(sent_url)
+    if not form.is_valid():
+        return _contact_page(request, page, form)
+    data = form.cleaned_data
+    try:
+        to_moderators = send_message(page, data["name"], data["email"], data["message"])
+    except NobodyToTell:
+        return _contact_page(request, page, form, status=503, undeliverable=True)
+    return redirect(f"{sent_url}?to=moderators" if to_moderators else sent_url)
+
+
+def contact_sent(request, path):
+    page = _practice_at(request, path)
+    if page is None:
+        return serve(request, f"{path}contact/sent/")
+    return render(request, "practices/contact_sent.html", {"page": page, "to_moderators": request.GET.get("to") == "moderators"})
 
 
 class InviteView(WagtailAdminTemplateMixin, FormView):

@@ -100,26 +100,26 @@ def contact_organisation(request, path):
         return serve(request, f"{path}contact/")
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    request.contacted_practice = page
-    return _contact(request, page)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_spam():
+            # As on the join form: a bot is told it worked; nothing is sent, and nothing counted against the address.
+            return redirect(f"{page.get_url(request)}contact/sent/")
+        if form.is_valid():
+            request.contacted_practice = page
+            return _deliver(request, page, form)
+    return _contact_page(request, page, form)
 
 
 @limited("contact", "RATELIMIT_CONTACT", refuse=_refuse_contact, method="POST")
-def _contact(request, page):
-    form = ContactForm(request.POST or None)
-    if request.method != "POST":
-        return _contact_page(request, page, form)
-    sent_url = f"{page.get_url(request)}contact/sent/"
-    if form.is_spam():
-        # As on the join form: a bot is told it worked, and nothing is sent.
-        return redirect(sent_url)
-    if not form.is_valid():
-        return _contact_page(request, page, form)
+def _deliver(request, page, form):
+    """Send a valid message; only these count against the client's limit, so typing mistakes cost nothing."""
     data = form.cleaned_data
     try:
         to_moderators = send_message(page, data["name"], data["email"], data["message"])
     except NobodyToTell:
         return _contact_page(request, page, form, status=503, undeliverable=True)
+    sent_url = f"{page.get_url(request)}contact/sent/"
     return redirect(f"{sent_url}?to=moderators" if to_moderators else sent_url)
 
 

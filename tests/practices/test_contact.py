@@ -169,6 +169,17 @@ def test_too_many_messages_from_one_client_are_refused_with_the_message_kept(acc
     assert send(other).status_code == 302
 
 
+def test_only_messages_sent_count_against_the_limit(accounts, settings):
+    settings.RATELIMIT_CONTACT = "1/h"
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    # A bot on the same address filling the honeypot, and a person's typing mistakes, use none of it.
+    assert send(client, phone="bot").status_code == 302
+    assert send(client, email="typo").status_code == 200
+    assert send(client).status_code == 302
+    assert mail_to("ngo_jp@example.org")
+    assert send(client).status_code == 429
+
+
 def test_contact_of_a_page_that_is_not_a_practice_is_not_found(client, accounts):
     assert client.get("/en/practices/demo-ngo-jp/contact/").status_code == 404
     assert client.get("/en/practices/demo-ngo-jp/no-such-practice/contact/").status_code == 404

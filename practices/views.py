@@ -1,4 +1,7 @@
-"""Applying to join: the public form, and the moderators' view that accepts an application and invites its editor."""
+"""Applying to join (the public form, and the moderators' view that accepts an application and invites its editor),
+and readers writing to the organisation behind a practice."""
+
+import smtplib
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
@@ -100,7 +103,7 @@ def contact_organisation(request, path):
         return serve(request, f"{path}contact/")
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_spam():
             # As on the join form: a bot is told it worked; nothing is sent, and nothing counted against the address.
@@ -119,6 +122,9 @@ def _deliver(request, page, form):
         to_moderators = send_message(page, data["name"], data["email"], data["message"])
     except NobodyToTell:
         return _contact_page(request, page, form, status=503, undeliverable=True)
+    except (smtplib.SMTPException, OSError):
+        # The mail server is unreachable or refused: the sender keeps the message and may try again.
+        return _contact_page(request, page, form, status=503, mail_failed=True)
     sent_url = f"{page.get_url(request)}contact/sent/"
     return redirect(f"{sent_url}?to=moderators" if to_moderators else sent_url)
 

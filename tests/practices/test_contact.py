@@ -3,6 +3,7 @@ copy to the sender, the editors' addresses never shown, a honeypot, a per-client
 bad input shown again with what was typed."""
 
 import re
+import smtplib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -113,6 +114,23 @@ def test_with_nobody_to_receive_it_the_sender_is_told_and_keeps_the_message(clie
     assert "The portal has nobody to pass your message to right now." in html
     assert "Could we adapt your class for Belgian schools?" in html
     assert mail.outbox == []
+
+
+def test_when_mail_cannot_be_sent_the_sender_is_told_and_keeps_the_message(client, accounts, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("practices.contact.send_to_user", refuse)
+    response = send(client)
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "Your message could not be sent just now." in html
+    assert "Could we adapt your class for Belgian schools?" in html
+
+
+def test_an_empty_post_shows_what_is_missing(client, accounts):
+    html = client.post(contact_url(JP_PRACTICE), {}).content.decode()
+    assert html.count("This field is required.") == 3
 
 
 def test_honeypot_pretends_to_work_and_sends_nothing(client, accounts):

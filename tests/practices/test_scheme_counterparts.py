@@ -80,6 +80,14 @@ def edit(client, scheme, links):
     return client.post(f"/admin/snippets/practices/scheme/edit/{scheme.pk}/", scheme_form(scheme, links))
 
 
+def test_the_scheme_editor_offers_counterparts_with_a_note_in_each_language(signed_in, accounts, vocabulary):
+    pegi = Scheme.objects.get(slug="pegi")
+    html = signed_in("moderator").get(f"/admin/snippets/practices/scheme/edit/{pegi.pk}/").content.decode()
+    for field in ("counterpart", "note_en", "note_ja"):
+        assert f'name="counterpart_links-0-{field}"' in html
+    assert "Name each counterpart once: it is shown on both schemes" in html
+
+
 def test_a_moderator_names_a_counterpart_in_the_admin(signed_in, accounts, vocabulary):
     ema, safer = Scheme.objects.get(slug="ema"), Scheme.objects.get(slug="safer-social-networking-principles")
     note = {"note_en": "Both certify how social sites are run.", "note_ja": "どちらもSNSの運営を対象とします。"}

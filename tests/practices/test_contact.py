@@ -44,6 +44,7 @@ def test_practice_page_links_to_the_contact_form_in_both_languages(client, accou
     assert form.status_code == 200
     page = form.content.decode()
     assert f'<html lang="{lang}">' in page
+    assert '<meta name="robots" content="noindex">' in page
     with translation.override(lang):
         assert translation.gettext("Your personal data") in page
         assert translation.gettext("Send the message") in page

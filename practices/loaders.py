@@ -69,6 +69,8 @@ def load_counterparts(path=SCHEMES_FILE):
                 continue
             if error := counterpart_error(scheme, counterpart):
                 raise ValueError(f"{path}: {item['slug']} ↔ {pair['slug']}: {error}")
-            SchemeCounterpart.objects.create(scheme=scheme, counterpart=counterpart, **_bilingual(pair, "note"))
+            link = SchemeCounterpart(scheme=scheme, counterpart=counterpart, **_bilingual(pair, "note"))
+            link.full_clean()  # a note over its length fails here, on SQLite too
+            link.save()
             created += 1
     return created

@@ -4,6 +4,7 @@ language, refused for a scheme itself, a pair of one region or a pair already na
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
@@ -146,3 +147,19 @@ def test_the_compare_page_names_a_schemes_counterpart(client, vocabulary, import
     with translation.override("ja"):
         assert translation.gettext("Counterpart in Japan:") in html
     assert 'href="/ja/practices/schemes/cero/"' in html
+
+
+def test_a_seed_file_pairing_one_region_stops_with_the_reason(vocabulary, tmp_path):
+    path = tmp_path / "schemes.yaml"
+    path.write_text("- slug: cero\n  counterparts:\n    - slug: ema\n", encoding="utf-8")
+    with translation.override("en"), pytest.raises(ValueError, match=r"cero ↔ ema: .*same region"):
+        load_counterparts(path)
+    assert not SchemeCounterpart.objects.filter(scheme__slug="cero").exists()
+
+
+def test_a_seed_note_over_its_length_is_refused(vocabulary, tmp_path):
+    path = tmp_path / "schemes.yaml"
+    note = "x" * 301
+    path.write_text(f"- slug: ema\n  counterparts:\n    - slug: safer-social-networking-principles\n      note: {{en: {note}}}\n")
+    with translation.override("en"), pytest.raises(ValidationError, match="at most 300 characters"):
+        load_counterparts(path)

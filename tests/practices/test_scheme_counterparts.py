@@ -99,6 +99,16 @@ def test_a_moderator_names_a_counterpart_in_the_admin(signed_in, accounts, vocab
     assert [pair["scheme"] for pair in safer.counterparts()] == [ema]
 
 
+def test_a_new_scheme_is_saved_with_its_counterpart(signed_in, accounts, vocabulary):
+    pegi = Scheme.objects.get(slug="pegi")
+    new = Scheme(slug="jp-app-ratings", region="jp", name_en="App ratings", name_ja="アプリのレーティング")
+    data = scheme_form(new, [{"counterpart": pegi.pk, "note_en": "Apps, not games.", "note_ja": "ゲームではなくアプリ。"}])
+    response = signed_in("moderator").post("/admin/snippets/practices/scheme/add/", data)
+    assert response.status_code == 302
+    new = Scheme.objects.get(slug="jp-app-ratings")
+    assert [pair["scheme"] for pair in pegi.counterparts()] == [Scheme.objects.get(slug="cero"), new]
+
+
 @pytest.mark.parametrize(
     ("scheme", "counterpart", "message"),
     [

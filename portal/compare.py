@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from practices.models import PracticePage, Topic
 from practices.vocabulary import AgeGroup, Audience
 
+from .feeds import listing_url
+
 
 def countries_of(practice):
     return list(practice.countries) or ([practice.organisation.country] if practice.organisation else [])
@@ -21,7 +23,14 @@ def search_url(**filters):
     return f"{reverse('search')}?{urlencode([(name, v) for name, values in filters.items() for v in values])}"
 
 
-def side(key, title, practices, topic, lang):
+def counterparts_of(scheme, lang, listing_url):
+    return [
+        {"name": pair["scheme"].name_in(lang), "url": f"{listing_url}schemes/{pair['scheme'].slug}/"}
+        for pair in scheme.counterparts(lang)
+    ]
+
+
+def side(key, title, practices, topic, lang, listing_url):
     """One region's column: its practices, counts by audience and age, and the schemes it works with."""
     countries = sorted({code for p in practices for code in countries_of(p) if (code == "JP") == (key == "jp")})
     base = {"topic": [topic.slug], "country": countries}
@@ -53,7 +62,7 @@ def side(key, title, practices, topic, lang):
         ],
         "schemes": [
             {"name": scheme.name_in(lang), "count": schemes[pk], "active": scheme.is_active,
-             "url": search_url(**base, scheme=[scheme.slug])}
+             "url": search_url(**base, scheme=[scheme.slug]), "counterparts": counterparts_of(scheme, lang, listing_url)}
             for pk, scheme in sorted(scheme_objects.items(), key=lambda item: (-schemes[item[0]], item[1].slug))
         ],
     }
@@ -69,5 +78,6 @@ def compare(request, slug):
     # A practice run in both regions appears in both columns.
     eu = [p for p in practices if any(code != "JP" for code in countries_of(p))]
     jp = [p for p in practices if "JP" in countries_of(p)]
-    sides = [side("eu", _("European Union"), eu, topic, lang), side("jp", _("Japan"), jp, topic, lang)]
+    listing = listing_url()
+    sides = [side("eu", _("European Union"), eu, topic, lang, listing), side("jp", _("Japan"), jp, topic, lang, listing)]
     return render(request, "portal/compare.html", {"topic": topic, "sides": sides, "topic_name": topic.name_in(lang)})

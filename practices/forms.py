@@ -20,8 +20,12 @@ HONEYPOT = "phone"
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
+def has_invisible_controls(value, allowed=""):
+    return any((unicodedata.category(char) == "Cc" and char not in allowed) or char in BIDI_CONTROLS for char in value)
+
+
 def refuse_invisible_controls(value):
-    if any(unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS for char in value):
+    if has_invisible_controls(value):
         raise forms.ValidationError(_("Remove the invisible control characters from this name."))
     return value
 
@@ -54,6 +58,37 @@ class JoinForm(forms.ModelForm):
 
     def clean_contact_name(self):
         return refuse_invisible_controls(self.cleaned_data["contact_name"])
+
+    def is_spam(self):
+        return bool(self.data.get(HONEYPOT))
+
+
+class ContactForm(forms.Form):
+    """A reader's message to an organisation's editors: sent by e-mail, never stored (practices/contact.py)."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(
+        label=_("Your e-mail address"), help_text=_("The organisation replies to this address. You get a copy of your message.")
+    )
+    message = forms.CharField(label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+    # The honeypot, as on the join form.
+    phone = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[HONEYPOT].widget.attrs.update(tabindex="-1", autocomplete="off")
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+
+    def clean_name(self):
+        return refuse_invisible_controls(self.cleaned_data["name"])
+
+    def clean_message(self):
+        message = self.cleaned_data["message"]
+        # Line breaks and tabs belong in a message; other control and direction characters do not.
+        if has_invisible_controls(message, allowed="\n\r\t"):
+            raise forms.ValidationError(_("Remove the invisible control characters from this message."))
+        return message
 
     def is_spam(self):
         return bool(self.data.get(HONEYPOT))

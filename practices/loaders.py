@@ -5,7 +5,8 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from .models import Scheme, Topic
+from .models import Scheme, SchemeCounterpart, Topic
+from .models.snippets import counterpart_error
 from .vocabulary import LANGUAGE_CODES
 
 DATA = Path(__file__).parent / "data"
@@ -49,4 +50,27 @@ def load_schemes(path=SCHEMES_FILE):
             "url": item.get("url") or "",
         }
 
-    return _load(Scheme, path, fields)
+    created = _load(Scheme, path, fields)
+    load_counterparts(path)
+    return created
+
+
+@transaction.atomic
+def load_counterparts(path=SCHEMES_FILE):
+    """Link the counterparts a scheme names where both schemes exist and neither names the other yet."""
+    schemes = {scheme.slug: scheme for scheme in Scheme.objects.all()}
+    created = 0
+    for item in yaml.safe_load(Path(path).read_text(encoding="utf-8")):
+        for pair in item.get("counterparts") or []:
+            scheme, counterpart = schemes.get(item["slug"]), schemes.get(pair["slug"])
+            if scheme is None or counterpart is None:
+                continue
+            if SchemeCounterpart.objects.filter(scheme__in=(scheme, counterpart), counterpart__in=(scheme, counterpart)).exists():
+                continue
+            if error := counterpart_error(scheme, counterpart):
+                raise ValueError(f"{path}: {item['slug']} ↔ {pair['slug']}: {error}")
+            link = SchemeCounterpart(scheme=scheme, counterpart=counterpart, **_bilingual(pair, "note"))
+            link.full_clean()  # a note over its length fails here, on SQLite too
+            link.save()
+            created += 1
+    return created

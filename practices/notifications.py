@@ -18,14 +18,18 @@ def admin_url(path):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def send_to_user(user, template, context, language=None):
+def send_to_user(user, template, context, language=None, **mail_options):
     """Render practices/emails/<template>_subject.txt and <template>.txt in the user's language and send them."""
     language = language or UserProfile.get_for_user(user).get_preferred_language()
-    context = {"user": user, **context}
+    return send_to_address(user.email, language, template, {"user": user, **context}, **mail_options)
+
+
+def send_to_address(address, language, template, context, **mail_options):
+    """Render practices/emails/<template>_subject.txt and <template>.txt in `language` and send them to one address."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"practices/emails/{template}_subject.txt", context).split())
         body = render_to_string(f"practices/emails/{template}.txt", context).strip()
-    return send_mail(subject, body, [user.email])
+    return send_mail(subject, body, [address], **mail_options)
 
 
 def set_password_url(user):

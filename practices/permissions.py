@@ -75,9 +75,13 @@ def organisation_collection(organisation):
     return root.get_children().filter(name=organisation.slug).first() or root.add_child(name=organisation.slug)
 
 
+def editors_group_name(organisation):
+    return f"Editors: {organisation.slug}"
+
+
 def editors_group(organisation, by=None):
     """The group of an organisation's editors, with its page permissions; created when missing."""
-    group, _created = Group.objects.get_or_create(name=f"Editors: {organisation.slug}")
+    group, _created = Group.objects.get_or_create(name=editors_group_name(organisation))
     _admin_access(group)
     page = organisation.ensure_page()
     grant_page_permissions(group, page, EDITOR_PAGE_PERMISSIONS, by=by)

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Organisation, OrganisationPage, PracticeIndexPage, PracticePage, Scheme, Topic
+from .models import Organisation, OrganisationPage, PracticeIndexPage, PracticePage, Scheme, SchemeCounterpart, Topic
 
 
 @register(PracticePage)
@@ -27,6 +27,11 @@ class TopicTR(TranslationOptions):
 @register(Scheme)
 class SchemeTR(TranslationOptions):
     fields = ("name", "operator", "description")
+
+
+@register(SchemeCounterpart)
+class SchemeCounterpartTR(TranslationOptions):
+    fields = ("note",)
 
 
 @register(Organisation)

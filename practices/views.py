@@ -1,4 +1,7 @@
-"""Applying to join: the public form, and the moderators' view that accepts an application and invites its editor."""
+"""Applying to join (the public form, and the moderators' view that accepts an application and invites its editor),
+and readers writing to the organisation behind a practice."""
+
+import smtplib
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
@@ -6,6 +9,7 @@ from django.contrib.admin.utils import quote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -15,9 +19,14 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
+from wagtail.models import Site
+from wagtail.views import serve
 
-from .forms import InviteForm, JoinForm
-from .models import JoinApplication
+from portal.throttle import limited
+
+from .contact import NobodyToTell, send_message
+from .forms import ContactForm, InviteForm, JoinForm
+from .models import JoinApplication, PracticePage
 from .notifications import notify_moderators_of_application, send_invitation
 
 
@@ -66,6 +75,65 @@ def join(request):
 
 def join_thanks(request):
     return render(request, "practices/join_thanks.html")
+
+
+def _practice_at(request, path):
+    """The live, public practice at this path of the site, or None."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    practices = PracticePage.objects.live().public().select_related("organisation")
+    return practices.filter(url_path=f"{site.root_page.url_path}{path}").first()
+
+
+def _contact_page(request, page, form, status=200, **extra):
+    context = {"page": page, "form": form, "privacy_contact": settings.PRIVACY_CONTACT_EMAIL, **extra}
+    return render(request, "practices/contact.html", context, status=status)
+
+
+def _refuse_contact(request):
+    # Over the limit: the form again, with what was typed, and why it was not sent.
+    return _contact_page(request, request.contacted_practice, ContactForm(request.POST), status=429, rate_limited=True)
+
+
+def contact_organisation(request, path):
+    """/<lang>/…/<practice>/contact/: write to the practice's organisation. Any other page's …/contact/ is served as usual."""
+    page = _practice_at(request, path)
+    if page is None:
+        return serve(request, f"{path}contact/")
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    form = ContactForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_spam():
+            # As on the join form: a bot is told it worked; nothing is sent, and nothing counted against the address.
+            return redirect(f"{page.get_url(request)}contact/sent/")
+        if form.is_valid():
+            request.contacted_practice = page
+            return _deliver(request, page, form)
+    return _contact_page(request, page, form)
+
+
+@limited("contact", "RATELIMIT_CONTACT", refuse=_refuse_contact, method="POST")
+def _deliver(request, page, form):
+    """Send a valid message; only these count against the client's limit, so typing mistakes cost nothing."""
+    data = form.cleaned_data
+    try:
+        to_moderators = send_message(page, data["name"], data["email"], data["message"])
+    except NobodyToTell:
+        return _contact_page(request, page, form, status=503, undeliverable=True)
+    except (smtplib.SMTPException, OSError):
+        # The mail server is unreachable or refused: the sender keeps the message and may try again.
+        return _contact_page(request, page, form, status=503, mail_failed=True)
+    sent_url = f"{page.get_url(request)}contact/sent/"
+    return redirect(f"{sent_url}?to=moderators" if to_moderators else sent_url)
+
+
+def contact_sent(request, path):
+    page = _practice_at(request, path)
+    if page is None:
+        return serve(request, f"{path}contact/sent/")
+    return render(request, "practices/contact_sent.html", {"page": page, "to_moderators": request.GET.get("to") == "moderators"})
 
 
 class InviteView(WagtailAdminTemplateMixin, FormView):

@@ -155,6 +155,8 @@ RATELIMIT_IP_META_KEY = "portal.client.client_ip"
 # Requests per client: "count/period" (s, m, h, d). Generous for people; tests and benchmarks may raise them.
 RATELIMIT_SEARCH = os.environ.get("DJANGO_RATELIMIT_SEARCH", "120/m")
 RATELIMIT_PASSWORD_RESET = os.environ.get("DJANGO_RATELIMIT_PASSWORD_RESET", "5/h")
+# Messages to an organisation (each sends mail to its editors and a copy to the address given).
+RATELIMIT_CONTACT = os.environ.get("DJANGO_RATELIMIT_CONTACT", "5/h")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]

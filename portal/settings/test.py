@@ -13,6 +13,7 @@ STORAGES = {
 # Per-client limits far above what the suite sends from one address; tests of the limits lower them.
 RATELIMIT_SEARCH = "100000/m"
 RATELIMIT_PASSWORD_RESET = "100000/h"
+RATELIMIT_CONTACT = "100000/h"
 # Background tasks run at once, in the test's own transaction.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},

@@ -4,7 +4,7 @@ from .applications import JoinApplication
 from .bilingual import BilingualNameMixin, OwnLanguageCleanMixin, text_in
 from .fields import PRACTICE_TEXT_FIELDS, RICH_TEXT_FEATURES, ChoiceListField
 from .pages import ListingMixin, OrganisationPage, PracticeDocument, PracticeIndexPage, PracticePage, TranslationRequest
-from .snippets import Organisation, Scheme, Topic
+from .snippets import Organisation, Scheme, SchemeCounterpart, Topic
 from .tasks import TranslationTask, is_bilingual
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "PracticeIndexPage",
     "PracticePage",
     "Scheme",
+    "SchemeCounterpart",
     "Topic",
     "TranslationRequest",
     "TranslationTask",

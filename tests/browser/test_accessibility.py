@@ -57,6 +57,8 @@ def test_public_pages_have_no_wcag_violations(axe_page, site_url, axe_source):
             f"/{lang}/search/?q=ネットいじめ&sort=date",
             f"/{lang}/search/?q=zzzzqqqq",
             f"/{lang}/join/",
+            f"/{lang}/practices/{bilingual['organisation']['slug']}/{bilingual['slug']}/contact/",
+            f"/{lang}/practices/schemes/pegi/",
             f"/{lang}/help/",
             f"/{lang}/for/parents/",
             f"/{lang}/practices/topics/grooming/",

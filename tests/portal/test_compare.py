@@ -68,7 +68,8 @@ def columns(client, url):
 
 
 def practice_links(body):
-    return set(re.findall(r'<a href="/\w\w/practices/[\w-]+/([\w-]+)/"', body))
+    # Practice pages, not the scheme pages a side links to for counterparts.
+    return set(re.findall(r'<a href="/\w\w/practices/(?!schemes/)[\w-]+/([\w-]+)/"', body))
 
 
 def test_practices_of_the_topic_are_split_by_region(client, practices):

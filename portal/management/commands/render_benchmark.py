@@ -33,6 +33,8 @@ class Command(BaseCommand):
             "practice page (en)": practice.get_url(),
             "practice page (ja)": practice.get_url().replace("/en/", "/ja/", 1),
             "search page, ネットいじめ (ja)": "/ja/search/?q=ネットいじめ",
+            "scheme page with counterparts, CERO (ja)": "/ja/practices/schemes/cero/",
+            "contact form (en)": f"{practice.get_url()}contact/",
         }
         rows = []
         for name, url in pages.items():

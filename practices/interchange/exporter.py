@@ -3,7 +3,9 @@
 import csv
 import json
 
-from ..models import PRACTICE_TEXT_FIELDS, PracticePage
+from django.db.models import Prefetch
+
+from ..models import PRACTICE_TEXT_FIELDS, PracticePage, PracticeRelation
 from ..vocabulary import LANGUAGE_CODES
 from .conversion import html_to_paragraphs
 
@@ -45,6 +47,7 @@ def as_record(page):
         ended=page.ended.isoformat() if page.ended else None,
         url=page.website,
         contact=page.contact,
+        related=[{"slug": row.target.slug, "relation": row.relation} for row in page.published_relations],
     )
     return {key: value for key, value in record.items() if value}
 
@@ -68,11 +71,19 @@ def as_row(page):
     return [";".join(value) if isinstance(value, list) else value for value in map(row.get, CSV_COLUMNS)]
 
 
+# Only relations to published practices: a file others download names no draft.
+PUBLISHED_RELATIONS = Prefetch(
+    "relations",
+    queryset=PracticeRelation.objects.filter(target__live=True).select_related("target"),
+    to_attr="published_relations",
+)
+
+
 def published_practices():
     return (
         PracticePage.objects.live()
         .select_related("organisation")
-        .prefetch_related("topics", "schemes")
+        .prefetch_related("topics", "schemes", PUBLISHED_RELATIONS)
         .order_by("slug")
     )
 

@@ -198,8 +198,12 @@ def test_the_reader_language_version_of_a_bilingual_title_is_shown(client, impor
 
 
 def test_each_relation_reads_its_own_way_on_both_pages(client, import_lines):
-    partner = practice("jp-kit", ja=("連携キット", "概要。"), organisation=JP_NGO, related=[{"slug": "eu-kit", "relation": "partner"}])
-    inspired = practice("jp-talk", ja=("講演", "概要。"), organisation=JP_NGO, related=[{"slug": "eu-kit", "relation": "inspired-by"}])
+    partner = practice(
+        "jp-kit", ja=("連携キット", "概要。"), organisation=JP_NGO, related=[{"slug": "eu-kit", "relation": "partner"}]
+    )
+    inspired = practice(
+        "jp-talk", ja=("講演", "概要。"), organisation=JP_NGO, related=[{"slug": "eu-kit", "relation": "inspired-by"}]
+    )
     import_lines(EU_KIT, partner, inspired)
     earlier = text_of(related_section(client, "/en/practices/eu-ngo/eu-kit/"))
     assert "Partner of 連携キット" in earlier and "Inspired 講演" in earlier

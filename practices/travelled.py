@@ -50,13 +50,13 @@ def link(practice, reader):
     where = []
     if practice.organisation:
         name, name_lang = text_in(practice.organisation, "name", reader)
-        where.append(format_html("<span{}>{}</span>", _lang(name_lang, reader), name))
+        where.append(format_html("<span{}>{}</span>", _lang(name_lang, reader), name) if name_lang != reader else name)
     if region := region_of(practice):
         where.append(region.label)
     context = ""
     if where:
         separator = "、" if reader == "ja" else ", "
-        context = format_html(' <span class="meta">({})</span>', format_html(separator.join(["{}"] * len(where)), *where))
+        context = format_html(' <span class="where">({})</span>', format_html(separator.join(["{}"] * len(where)), *where))
     return format_html('<a href="{}"{}>{}</a>{}', practice.get_url(), _lang(title_lang, reader), title, context)
 
 

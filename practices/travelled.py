@@ -62,15 +62,16 @@ def link(practice, reader):
 
 def relations_of(page, reader):
     """The lines a practice page shows: its own relations, then the practices that name it."""
+    shown = visible()
     own = list(page.relations.all())  # the published version's, or in a preview the previewed one's
-    targets = visible().filter(pk__in=[row.target_id for row in own]).select_related("organisation").in_bulk()
+    targets = shown.filter(pk__in=[row.target_id for row in own]).select_related("organisation").in_bulk()
     lines = [
         format_html(str(LATER_SAYS[row.relation]), practice=link(targets[row.target_id], reader))
         for row in own
         if row.target_id in targets
     ]
     naming = (
-        PracticeRelation.objects.filter(target_id=page.pk, page__in=visible())
+        PracticeRelation.objects.filter(target_id=page.pk, page__in=shown)
         .select_related("page__organisation")
         .order_by("page__first_published_at", "pk")
     )
@@ -81,8 +82,9 @@ def relations_of(page, reader):
 def crossings(reader):
     """Relations between published practices of the two regions: [{key, heading, items: [{practice, line}]}]."""
     groups = {key: [] for key, _heading in CROSSINGS}
+    shown = visible()
     rows = (
-        PracticeRelation.objects.filter(page__in=visible(), target__in=visible())
+        PracticeRelation.objects.filter(page__in=shown, target__in=shown)
         .select_related("page__organisation", "target__organisation")
         .order_by("-page__first_published_at", "pk")
     )

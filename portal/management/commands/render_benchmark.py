@@ -33,6 +33,7 @@ class Command(BaseCommand):
             "practice page (en)": practice.get_url(),
             "practice page (ja)": practice.get_url().replace("/en/", "/ja/", 1),
             "search page, ネットいじめ (ja)": "/ja/search/?q=ネットいじめ",
+            "practices that travelled (ja)": "/ja/practices/travelled/",
         }
         rows = []
         for name, url in pages.items():

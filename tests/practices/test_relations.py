@@ -356,3 +356,17 @@ def test_travelled_page_says_so_when_nothing_crossed(client, site):
 def test_travelled_page_is_linked_from_the_listing_and_listed_in_the_sitemap(client, site):
     assert 'href="/en/practices/travelled/"' in client.get("/en/practices/").content.decode()
     assert "/ja/practices/travelled/" in client.get("/sitemap.xml").content.decode()
+
+
+def test_deleting_the_earlier_practice_removes_the_relation_and_the_later_one_stays_editable(client, signed_in, accounts):
+    jp = PracticePage.objects.get(slug="jp-published")
+    eu = PracticePage.objects.get(slug="eu-published")
+    jp.relations = [PracticeRelation(target=eu, relation="adapted-from")]
+    jp.save_revision().publish()
+    eu.delete()
+    assert not PracticeRelation.objects.exists()
+    assert related_section(client, "/ja/practices/demo-ngo-jp/jp-published/") == ""
+    # Its revisions still name the deleted practice; the editor opens without it.
+    response = signed_in("ngo_jp").get(reverse("wagtailadmin_pages:edit", args=[jp.pk]))
+    assert response.status_code == 200
+    assert not response.context["form"].formsets["relations"].forms

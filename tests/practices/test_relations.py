@@ -353,8 +353,9 @@ def test_travelled_page_says_so_when_nothing_crossed(client, site):
     assert page.count(gettext_in("ja", "None published yet.")) == 3
 
 
-def test_travelled_page_is_linked_from_the_listing_and_listed_in_the_sitemap(client, site):
+def test_travelled_page_is_linked_from_the_listing_and_compare_pages_and_listed_in_the_sitemap(client, vocabulary):
     assert 'href="/en/practices/travelled/"' in client.get("/en/practices/").content.decode()
+    assert 'href="/ja/practices/travelled/"' in client.get("/ja/compare/cyberbullying/").content.decode()
     assert "/ja/practices/travelled/" in client.get("/sitemap.xml").content.decode()
 
 
@@ -370,3 +371,10 @@ def test_deleting_the_earlier_practice_removes_the_relation_and_the_later_one_st
     response = signed_in("ngo_jp").get(reverse("wagtailadmin_pages:edit", args=[jp.pk]))
     assert response.status_code == 200
     assert not response.context["form"].formsets["relations"].forms
+
+
+def test_json_ld_says_what_the_practice_is_based_on(client, import_lines):
+    import_lines(EU_KIT, JP_KIT)
+    html_text = client.get("/en/practices/jp-ngo/jp-kit/").content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html_text, re.S).group(1))
+    assert data["isBasedOn"] == ["http://testserver/en/practices/eu-ngo/eu-kit/"]

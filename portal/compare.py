@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import PracticeIndexPage, PracticePage, Topic
+from practices.models import PracticePage, Topic
 from practices.vocabulary import AgeGroup, Audience
 
 
@@ -70,7 +70,4 @@ def compare(request, slug):
     eu = [p for p in practices if any(code != "JP" for code in countries_of(p))]
     jp = [p for p in practices if "JP" in countries_of(p)]
     sides = [side("eu", _("European Union"), eu, topic, lang), side("jp", _("Japan"), jp, topic, lang)]
-    listing = PracticeIndexPage.objects.live().first()
-    travelled = f"{listing.get_url(request)}travelled/" if listing else None
-    context = {"topic": topic, "sides": sides, "topic_name": topic.name_in(lang), "travelled_url": travelled}
-    return render(request, "portal/compare.html", context)
+    return render(request, "portal/compare.html", {"topic": topic, "sides": sides, "topic_name": topic.name_in(lang)})

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from practices.models import PracticeIndexPage
-from practices.vocabulary import LANGUAGE_CODES, Country
+from practices.vocabulary import LANGUAGE_CODES, Country, Relation
 
 from . import licence
 
@@ -84,6 +84,12 @@ def practice(page, request):
     }
     if page.organisation:
         data["sourceOrganization"] = data["author"] = organisation(page.organisation, request)
+    # Issue 13: the published practices it was adapted from or inspired by (schema.org has no "partner of").
+    data["isBasedOn"] = [
+        absolute(request, row.target.get_url(request))
+        for row in page.relations.all()
+        if row.relation != Relation.PARTNER and row.target.live
+    ]
     return {key: value for key, value in data.items() if value not in (None, [], "")}
 
 

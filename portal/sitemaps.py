@@ -48,6 +48,7 @@ class PortalSitemap(Sitemap):
         if listing is not None:
             entries += [Entry(page=listing, suffix=f"topics/{topic.slug}/") for topic in Topic.objects.all()]
             entries += [Entry(page=listing, suffix=f"schemes/{scheme.slug}/") for scheme in Scheme.objects.all()]
+            entries.append(Entry(page=listing, suffix="travelled/"))
         entries += [Entry(url_name="compare", args=(topic.slug,)) for topic in Topic.objects.all()]
         for name in NAMED_VIEWS:
             try:

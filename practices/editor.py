@@ -75,7 +75,14 @@ class PracticePageForm(WagtailAdminPageForm):
             titles = [data.get(f"title_{code}") or "" for code in LANGUAGE_CODES]
             if any(titles):
                 data["slug"] = unique_slug(slug_from_titles(data.get("title_en"), data.get("title_ja")), self._slug_taken)
+        self._refuse_relation_to_itself()
         return super().clean()
+
+    def _refuse_relation_to_itself(self):
+        # The related practice's own clean cannot tell: its form does not know the page yet.
+        for form in getattr(self, "formsets", {}).get("relations", ()):
+            if self.instance.pk and form.is_valid() and getattr(form.cleaned_data.get("target"), "pk", None) == self.instance.pk:
+                form.add_error("target", _("A practice cannot be related to itself."))
 
     def save(self, commit=True):
         page = self.instance

@@ -58,6 +58,14 @@ class Region(models.TextChoices):
     GLOBAL = "global", _("Global")
 
 
+class Relation(models.TextChoices):
+    """How a later practice stands to an earlier one (issue 13); the values are the import format's."""
+
+    ADAPTED_FROM = "adapted-from", _("Adapted from")
+    INSPIRED_BY = "inspired-by", _("Inspired by")
+    PARTNER = "partner", _("Run in partnership with")
+
+
 class Language(models.TextChoices):
     EN = "en", _("English")
     JA = "ja", _("Japanese")

@@ -1,5 +1,6 @@
 """The practices' admin: vocabulary snippets, applications to join, the editors' dashboard, reports and audit log actions."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.templatetags.static import static
@@ -203,6 +204,14 @@ def add_organisation_practices_panel(request, panels):
 def hide_drafts_of_others(pages, request):
     """Link choosers list published pages, and drafts only to those who may edit them."""
     return pages.filter(visible_to(request.user))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def relate_to_published_practices_only(pages, request):
+    """The related-practice chooser (practices/models/relations.py) offers published practices, not drafts."""
+    if request.GET.get("page_type", "").lower() != "practices.practicepage":
+        return pages
+    return pages.exclude(content_type=ContentType.objects.get_for_model(PracticePage), live=False)
 
 
 # The audit log entries this app writes (practices/permissions.py, forms.py, views.py): label and message.

@@ -3,7 +3,9 @@
 import csv
 import json
 
-from ..models import PRACTICE_TEXT_FIELDS, PracticePage
+from django.db.models import Prefetch
+
+from ..models import PRACTICE_TEXT_FIELDS, PracticePage, PracticeRelation
 from ..translation_workflow import provenance_to_record
 from ..vocabulary import LANGUAGE_CODES
 from .conversion import html_to_paragraphs
@@ -47,6 +49,7 @@ def as_record(page):
         url=page.website,
         contact=page.contact,
         translations=provenance_to_record(page.translation_provenance),
+        related=[{"slug": row.target.slug, "relation": row.relation} for row in page.published_relations],
     )
     return {key: value for key, value in record.items() if value}
 
@@ -70,11 +73,19 @@ def as_row(page):
     return [";".join(value) if isinstance(value, list) else value for value in map(row.get, CSV_COLUMNS)]
 
 
+# Only relations to published practices: a file others download names no draft.
+PUBLISHED_RELATIONS = Prefetch(
+    "relations",
+    queryset=PracticeRelation.objects.filter(target__live=True).select_related("target"),
+    to_attr="published_relations",
+)
+
+
 def published_practices():
     return (
         PracticePage.objects.live()
         .select_related("organisation")
-        .prefetch_related("topics", "schemes")
+        .prefetch_related("topics", "schemes", PUBLISHED_RELATIONS)
         .order_by("slug")
     )
 

@@ -13,7 +13,7 @@ from wagtail.signals import page_published
 from portal.setup import ensure_page_tree
 from search.backends import bulk_indexing
 
-from ..models import PRACTICE_TEXT_FIELDS, Organisation, OrganisationPage, PracticePage, Scheme, Topic
+from ..models import PRACTICE_TEXT_FIELDS, Organisation, OrganisationPage, PracticePage, PracticeRelation, Scheme, Topic
 from ..vocabulary import LANGUAGE_CODES
 from .conversion import paragraphs_to_html
 from .locking import import_lock
@@ -57,7 +57,11 @@ def import_file(path, *, skip_invalid=False, dry_run=False, draft=False, allow_m
         # `manage.py rebuild_references_index`, which the README suggests after large imports.
         indexed_later = (PracticePage, OrganisationPage, Organisation, Topic, Scheme)
         with bulk_indexing(*indexed_later), disable_reference_index_auto_update(), transaction.atomic():
+            # Organisations and vocabulary in file order (the first line naming one creates it); then new
+            # practices before changed ones, so that every practice a changed one relates to exists.
             for record in records:
+                importer.prepare(record)
+            for record in sorted(records, key=importer.is_update):
                 importer.write(record)
             importer.finish()
         report.created, report.updated, report.unchanged = importer.created, importer.updated, importer.unchanged
@@ -98,7 +102,31 @@ def read(path, allow_move=False, create_vocabulary=False):
         seen[clean["slug"]] = number
         records.append(Record(number, clean))
     records = Checks(records, allow_move, create_vocabulary).kept(errors)
+    records = with_known_relations(records, errors)
     return records, [f"line {number}: {reason}" for number, reason in sorted(errors)]
+
+
+def with_known_relations(records, errors):
+    """The records whose related practices are published or on a valid line of the file; errors get the others.
+
+    A line may name a practice anywhere in the file (an export is in slug order); when that line is
+    invalid, so is every line naming it, until none is left that names a missing practice.
+    """
+    wanted = {ref["slug"] for record in records for ref in record.data["related"]}
+    published = set(PracticePage.objects.live().filter(slug__in=wanted).values_list("slug", flat=True))
+    while True:
+        known = published | {record.data["slug"] for record in records}
+        kept = []
+        for record in records:
+            missing = [(i, ref["slug"]) for i, ref in enumerate(record.data["related"]) if ref["slug"] not in known]
+            if missing:
+                i, slug = missing[0]
+                errors.append((record.line, f"related[{i}]: no published practice or valid line has slug {slug!r}"))
+            else:
+                kept.append(record)
+        if len(kept) == len(records):
+            return kept
+        records = kept
 
 
 class Checks:
@@ -171,6 +199,8 @@ class Importer:
         self._new_pages = []
         self._links = []
         self._known = {}
+        self._pks = {}  # practice slug -> pk, for relations
+        self._new_relations = []  # (new page, its related refs), written in finish()
 
     def _find_or_create(self, model, ref, extra=None):
         key = (model, ref["slug"])
@@ -193,6 +223,28 @@ class Importer:
         extra = {"country": ref["country"] or "", "url": ref["url"]}
         extra.update({f"description_{code}": text for code, text in ref["description"].items()})
         return self._find_or_create(Organisation, ref, extra)
+
+    def is_update(self, record):
+        return record.data["slug"] in self.existing
+
+    def prepare(self, record):
+        """Find or create the record's organisation, topics and schemes."""
+        data = record.data
+        self.organisation(data["organisation"])
+        for kind, model in VOCABULARY.items():
+            for ref in data[kind]:
+                self._find_or_create(model, ref)
+
+    def _pk(self, slug):
+        if slug not in self._pks:
+            self._pks[slug] = PracticePage.objects.filter(slug=slug).values_list("pk", flat=True).get()
+        return self._pks[slug]
+
+    def relations(self, data, page_pk=None):
+        return [
+            PracticeRelation(page_id=page_pk, target_id=self._pk(ref["slug"]), relation=ref["relation"], sort_order=i)
+            for i, ref in enumerate(data["related"])
+        ]
 
     def values(self, data):
         values = {f"title_{code}": "" for code in LANGUAGE_CODES}
@@ -221,10 +273,11 @@ class Importer:
         parent = values["organisation"].page if values["organisation"] else self.listing
         page = PracticePage.objects.filter(slug=data["slug"]).first() if data["slug"] in self.existing else None
         if page is None:
-            self.create(parent, data["slug"], values, topics, schemes)
+            self._new_relations.append((self.create(parent, data["slug"], values, topics, schemes), data["related"]))
             self.created += 1
             return
-        if self._same(page, values, topics, schemes):
+        relations = self.relations(data)
+        if self._same(page, values, topics, schemes, relations):
             self.unchanged += 1
             return
         if page.get_parent().pk != parent.pk:
@@ -234,6 +287,7 @@ class Importer:
             setattr(page, name, value)
         page.topics.set(topics)
         page.schemes.set(schemes)
+        page.relations = relations  # stored with the revision; in the database when published
         revision = page.save_revision(clean=True)
         if self.publish:
             revision.publish()
@@ -269,6 +323,8 @@ class Importer:
         page.topics = topics
         page.schemes = schemes
         self._new_pages.append(page)
+        self._pks[slug] = page.pk
+        return page
 
     def _next_path(self, parent):
         last = self._last_paths.get(parent.pk)
@@ -288,6 +344,11 @@ class Importer:
             Page.objects.filter(pk=parent_pk).update(numchild=F("numchild") + count)
         for through in (PracticePage.topics.through, PracticePage.schemes.through):
             through.objects.bulk_create([link for link in self._links if isinstance(link, through)], batch_size=500)
+        relations = []
+        for page, related in self._new_relations:
+            page.relations = self.relations({"related": related}, page.pk)  # in memory too: the revision records them
+            relations += page.relations.all()
+        PracticeRelation.objects.bulk_create(relations, batch_size=500)
         self._write_revisions()
 
     def _write_revisions(self):
@@ -337,10 +398,12 @@ class Importer:
             for page in pages:
                 page_published.send(sender=PracticePage, instance=page, revision=page.latest_revision)
 
-    def _same(self, page, values, topics, schemes):
+    def _same(self, page, values, topics, schemes, relations):
+        stored = [(row.target_id, row.relation) for row in page.relations.all()]
         return (
             (page.live and not page.has_unpublished_changes or not self.publish)
             and all(getattr(page, name) == value for name, value in values.items())
             and set(page.topics.all()) == set(topics)
             and set(page.schemes.all()) == set(schemes)
+            and stored == [(row.target_id, row.relation) for row in relations]
         )

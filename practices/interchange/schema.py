@@ -12,21 +12,21 @@ from django.core.validators import URLValidator
 
 from ..models import PRACTICE_TEXT_FIELDS, Organisation, PracticePage, Scheme, Topic
 from ..translation_workflow import provenance_from_record
-from ..vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country
+from ..vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country, Relation
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIELDS = {
     *PRACTICE_TEXT_FIELDS,
     *("slug", "organisation", "countries", "topics", "schemes", "audiences", "age_groups"),
-    *("started", "ended", "url", "contact", "translations"),
+    *("started", "ended", "url", "contact", "translations", "related"),
 }
 NAMED_KEYS = {"organisation": {"slug", "name", "country", "url", "description"}, "topics": {"slug", "name"}}
 NAMED_KEYS["schemes"] = NAMED_KEYS["topics"]
 NAMED_MODELS = {"organisation": Organisation, "topics": Topic, "schemes": Scheme}
 # Limits beyond the columns' own (issue 9 §4): a line may not bloat every listing and page.
 MAX_TEXT_LENGTH = 100_000
-MAX_PER_PRACTICE = {"topics": 20, "schemes": 20}
+MAX_PER_PRACTICE = {"topics": 20, "schemes": 20, "related": 20}
 is_url = URLValidator(schemes=["http", "https"])
 
 
@@ -143,6 +143,30 @@ def _vocabulary(record, field):
     return [_named(item, f"{field}[{i}]", field) for i, item in enumerate(items)]
 
 
+def _related(record):
+    """The practices this one was adapted from, inspired by or run with: [{slug, relation}], each slug once."""
+    items = record.get("related", [])
+    if not isinstance(items, list):
+        raise Invalid("related must be a list")
+    if len(items) > MAX_PER_PRACTICE["related"]:
+        raise Invalid(f"related has {len(items)} entries; a practice may have at most {MAX_PER_PRACTICE['related']}")
+    clean, seen = [], set()
+    for i, item in enumerate(items):
+        path = f"related[{i}]"
+        if not isinstance(item, dict) or set(item) != {"slug", "relation"}:
+            raise Invalid(f"{path} must be an object with 'slug' and 'relation'")
+        slug = _slug(item["slug"], f"{path}.slug", max_length(PracticePage, "slug"))
+        if item["relation"] not in Relation.values:
+            raise Invalid(f"{path}.relation has unknown value {item['relation']!r}; allowed: {', '.join(Relation.values)}")
+        if slug == record["slug"]:
+            raise Invalid(f"{path}: a practice cannot be related to itself")
+        if slug in seen:
+            raise Invalid(f"{path}: practice {slug!r} is already related; name each practice once")
+        seen.add(slug)
+        clean.append({"slug": slug, "relation": item["relation"]})
+    return clean
+
+
 def validate(record):
     """Return the cleaned record, or raise Invalid with the first problem found."""
     if not isinstance(record, dict):
@@ -178,4 +202,5 @@ def validate(record):
         raise Invalid("ended is before started")
     clean["url"] = _url(record.get("url"), "url", max_length(PracticePage, "website"))
     clean["contact"] = _text(record.get("contact", ""), "contact", max_length(PracticePage, "contact"))
+    clean["related"] = _related(record)
     return clean

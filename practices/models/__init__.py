@@ -4,6 +4,7 @@ from .applications import JoinApplication
 from .bilingual import BilingualNameMixin, OwnLanguageCleanMixin, text_in
 from .fields import PRACTICE_TEXT_FIELDS, RICH_TEXT_FEATURES, ChoiceListField
 from .pages import ListingMixin, OrganisationPage, PracticeDocument, PracticeIndexPage, PracticePage, TranslationRequest
+from .relations import PracticeRelation
 from .snippets import Organisation, Scheme, SchemeCounterpart, Topic
 from .tasks import TranslationTask, is_bilingual
 
@@ -20,6 +21,7 @@ __all__ = [
     "PracticeDocument",
     "PracticeIndexPage",
     "PracticePage",
+    "PracticeRelation",
     "Scheme",
     "SchemeCounterpart",
     "Topic",

@@ -68,6 +68,13 @@ class PracticeIndexPage(ListingMixin, RoutablePageMixin, Page):
             request, {"scheme": [slug]}, "practices/subject_page.html", subject=subject, subject_kind="scheme"
         )
 
+    @path("travelled/")
+    def travelled(self, request):
+        from ..travelled import crossings  # it imports these models
+
+        context = {**self.get_context(request), "groups": crossings(get_language())}
+        return TemplateResponse(request, "practices/travelled.html", context)
+
 
 class OrganisationPage(OwnLanguageCleanMixin, ListingMixin, Page):
     """An organisation's page and the folder of its practices: its editors' permissions are granted here."""
@@ -167,6 +174,14 @@ class PracticePage(OwnLanguageCleanMixin, Page):
         ),
         MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
         InlinePanel("documents", label=_("Documents")),
+        InlinePanel(
+            "relations",
+            label=_("Related practices"),
+            help_text=_(
+                "A practice this one was adapted from, inspired by or run in partnership with. "
+                "Both practices show the link once a moderator approves this version."
+            ),
+        ),
     ]
     # One language is enough; the editor's language first; the slug made from the title (practices/editor.py).
     base_form_class = PracticePageForm

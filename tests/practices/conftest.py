@@ -85,6 +85,7 @@ def edit_form_data(page, **changes):
             **{name: getattr(page, name) or "" for name in fields},
             "slug": page.slug,
             "documents": inline_formset([]),
+            "relations": inline_formset([]),
             "comments": inline_formset([]),
             **changes,
         }

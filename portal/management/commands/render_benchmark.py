@@ -35,6 +35,7 @@ class Command(BaseCommand):
             "search page, ネットいじめ (ja)": "/ja/search/?q=ネットいじめ",
             "scheme page with counterparts, CERO (ja)": "/ja/practices/schemes/cero/",
             "contact form (en)": f"{practice.get_url()}contact/",
+            "practices that travelled (ja)": "/ja/practices/travelled/",
         }
         rows = []
         for name, url in pages.items():

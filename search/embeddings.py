@@ -47,6 +47,8 @@ def _usem3():
 
 
 MODELS = {"usem3": _usem3}
+# Known without loading the model: the Elasticsearch mapping needs them when an index is built.
+DIMENSIONS = {"usem3": 512}
 _lock = threading.Lock()
 
 
@@ -58,6 +60,10 @@ def _load(name):
 
 def model_name():
     return getattr(settings, "SEARCH_EMBEDDING_MODEL", "usem3")
+
+
+def dimensions():
+    return DIMENSIONS[model_name()]
 
 
 def model():
@@ -288,28 +294,34 @@ def match_cosines(statistics, query_vector, threshold):
     return cosines
 
 
-# Elasticsearch: one dense_vector per language, since a practice scores the best of its versions.
+# Elasticsearch: one dense_vector per language, since a practice scores the best of its versions and
+# the versions are standardised per language (one kNN search each). Plain float HNSW, not the default
+# int8_hnsw: the match threshold is a cosine, and quantised cosines would let Elasticsearch's count
+# and facets drift from the database engines' (docs/search.md, "Hybrid on Elasticsearch").
 VECTOR_FIELDS = {code: f"vector_{code}" for code in LANGUAGE_CODES}
 
 
 def elasticsearch_mapping(dims):
     """Mapping properties to add to the practice index: a kNN-indexed cosine vector per language."""
     return {
-        field: {"type": "dense_vector", "dims": dims, "index": True, "similarity": "cosine"}
+        field: {"type": "dense_vector", "dims": dims, "index": True, "similarity": "cosine", "index_options": {"type": "hnsw"}}
         for field in VECTOR_FIELDS.values()
     }
 
 
-def elasticsearch_vectors(page_id):
-    """The document fields holding a practice's stored vectors (absent languages stay absent)."""
+def elasticsearch_vectors(page_ids):
+    """{page id: the document fields holding its stored vectors} (absent languages stay absent)."""
     from .models import PracticeVector
 
-    rows = PracticeVector.objects.filter(page_id=page_id, model=model_name()).values_list("language", "vector")
-    return {
-        VECTOR_FIELDS[code]: np.frombuffer(bytes(data), dtype=STORED_DTYPE).astype(float).round(5).tolist()
-        for code, data in rows
-        if code in VECTOR_FIELDS
-    }
+    rows = PracticeVector.objects.filter(page_id__in=list(page_ids), model=model_name()).values_list(
+        "page_id", "language", "vector"
+    )
+    fields = {}
+    for page_id, code, data in rows:
+        if code in VECTOR_FIELDS:
+            vector = np.frombuffer(bytes(data), dtype=STORED_DTYPE).astype(float).round(5).tolist()
+            fields.setdefault(page_id, {})[VECTOR_FIELDS[code]] = vector
+    return fields
 
 
 def elasticsearch_knn(language, query_vector, filters, k, min_cosine=None):

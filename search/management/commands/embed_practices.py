@@ -3,8 +3,11 @@
 from django.core.management.base import BaseCommand
 
 from search import embeddings
+from search.backends.elasticsearch import send_vectors
 
 BAR_WIDTH = 30
+# Elasticsearch gets the new vectors in bulk updates of this many practices.
+SEND_EVERY = 200
 
 
 class Command(BaseCommand):
@@ -20,9 +23,13 @@ class Command(BaseCommand):
         pages = PracticePage.objects.live().order_by("pk").prefetch_related("topics", "schemes").select_related("organisation")
         if all:
             PracticeVector.objects.all().delete()
-        total, made = pages.count(), 0
+        total, made, embedded = pages.count(), 0, []
         for done, page in enumerate(pages.iterator(chunk_size=200), start=1):
             made += embeddings.embed_practice(page)
+            embedded.append(page.pk)
+            if len(embedded) == SEND_EVERY or done == total:
+                send_vectors(embedded)
+                embedded = []
             self.progress(done, total)
         if total:
             self.stderr.write("")

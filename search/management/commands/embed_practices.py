@@ -6,8 +6,8 @@ from search import embeddings
 from search.backends.elasticsearch import send_vectors
 
 BAR_WIDTH = 30
-# Elasticsearch gets the new vectors in bulk updates of this many practices.
-SEND_EVERY = 200
+# Practices embedded together (their texts encoded in batches) and sent to Elasticsearch in one bulk update.
+BATCH = 100
 
 
 class Command(BaseCommand):
@@ -23,14 +23,14 @@ class Command(BaseCommand):
         pages = PracticePage.objects.live().order_by("pk").prefetch_related("topics", "schemes").select_related("organisation")
         if all:
             PracticeVector.objects.all().delete()
-        total, made, embedded = pages.count(), 0, []
-        for done, page in enumerate(pages.iterator(chunk_size=200), start=1):
-            made += embeddings.embed_practice(page)
-            embedded.append(page.pk)
-            if len(embedded) == SEND_EVERY or done == total:
-                send_vectors(embedded)
-                embedded = []
-            self.progress(done, total)
+        total, made, batch = pages.count(), 0, []
+        for done, page in enumerate(pages.iterator(chunk_size=BATCH), start=1):
+            batch.append(page)
+            if len(batch) == BATCH or done == total:
+                made += embeddings.embed_practices(batch)
+                send_vectors([page.pk for page in batch])
+                batch = []
+                self.progress(done, total)
         if total:
             self.stderr.write("")
         self.stdout.write(f"{made} vectors made for {total} practices; {embeddings.waiting()} practices wait for embedding")

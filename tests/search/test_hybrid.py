@@ -116,3 +116,19 @@ def test_elasticsearch_documents_carry_a_vector_per_language_version(catalogue, 
     fields = list(embeddings.VECTOR_FIELDS.values())
     source = elasticsearch.es.get(index=index, id=str(page_id("jishin-dema-jugyo")), source_includes=fields)["_source"]
     assert set(source) == {"vector_ja"} and len(source["vector_ja"]) == 512
+
+
+def test_a_version_removed_loses_its_vector_in_the_elasticsearch_document(
+    elasticsearch, vocabulary, import_lines, refresh, django_capture_on_commit_callbacks
+):
+    from tests.conftest import practice
+
+    both = practice("helpline", en=("Helpline", "Call us any day."), ja=("相談窓口", "毎日お電話ください。"))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_lines(both)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_lines({**both, "title": {"en": "Helpline"}, "summary": {"en": "Call us any day."}, "body": {}})
+    refresh()
+    index = elasticsearch.index_name(PracticePage)
+    source = elasticsearch.es.get(index=index, id=str(page_id("helpline")))["_source"]
+    assert len(source["vector_en"]) == 512 and source.get("vector_ja") is None

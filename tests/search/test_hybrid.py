@@ -132,3 +132,14 @@ def test_a_version_removed_loses_its_vector_in_the_elasticsearch_document(
     index = elasticsearch.index_name(PracticePage)
     source = elasticsearch.es.get(index=index, id=str(page_id("helpline")))["_source"]
     assert len(source["vector_en"]) == 512 and source.get("vector_ja") is None
+
+
+@pytest.mark.parametrize("q", [QUESTION_JA, "fake rumours spreading on social media after an earthquake"])
+def test_elasticsearch_knn_finds_exactly_the_dense_matches_the_database_engines_count(catalogue, elasticsearch, refresh, q):
+    from search import embeddings
+
+    refresh()
+    found, _languages = engine.elasticsearch_engine().dense_scores(SearchRequest(q=q), Query.parse(q))
+    in_memory = embeddings.VectorIndex.current().scores(embeddings.embed_query(q), floor=fusion.MATCH_Z)
+    assert found and set(found) == set(in_memory)
+    assert all(found[pk][0] == pytest.approx(in_memory[pk][0], abs=1e-3) for pk in found)

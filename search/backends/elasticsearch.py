@@ -296,11 +296,12 @@ class ElasticsearchEngine:
             knn = embeddings.elasticsearch_knn(code, vector, filters, k=fusion.DENSE_LIMIT, min_cosine=cosine)
             search = {"knn": knn, "size": fusion.DENSE_LIMIT, "_source": False, "docvalue_fields": ["pk", column]}
             searches += [{"index": self.index}, search]
-        responses = self.backend.es.msearch(searches=searches)["responses"]
+        result = self.backend.es.msearch(searches=searches)
         scores, languages = {}, {}
-        for code, response in zip(floors, responses, strict=True):
+        for code, response in zip(floors, result["responses"], strict=True):
             if "error" in response:
-                raise ApiError(str(response["error"]), meta=None, body=response)
+                # The database answers meanwhile (engine.run). A field not in the mapping is no error: no hits.
+                raise ApiError(f"kNN search failed: {response['error']}", meta=result.meta, body=response)
             hits = response["hits"]["hits"]
             cosines = [embeddings.cosine_from_score(hit["_score"]) for hit in hits]
             for hit, z, cosine in zip(hits, embeddings.standardise_with(statistics, code, vector, cosines), cosines, strict=True):

@@ -143,3 +143,15 @@ def test_elasticsearch_knn_finds_exactly_the_dense_matches_the_database_engines_
     in_memory = embeddings.VectorIndex.current().scores(embeddings.embed_query(q), floor=fusion.MATCH_Z)
     assert found and set(found) == set(in_memory)
     assert all(found[pk][0] == pytest.approx(in_memory[pk][0], abs=1e-3) for pk in found)
+
+
+def test_an_index_built_before_the_vector_fields_answers_lexically_until_it_is_rebuilt(
+    catalogue, elasticsearch, refresh, monkeypatch
+):
+    from search import embeddings
+
+    refresh()
+    monkeypatch.setattr(embeddings, "VECTOR_FIELDS", {"en": "vector_old_en", "ja": "vector_old_ja"})
+    outcome = search(QUESTION_JA)
+    assert outcome.backend == "elasticsearch" and outcome.count
+    assert ids(outcome)[0] != page_id("boys-blackmail-support")  # the lexical ranking, as with SEARCH_HYBRID off

@@ -11,8 +11,14 @@ def embed_practice(page_id):
     """Embed each language version of a live practice; a practice gone or unpublished meanwhile is skipped."""
     from practices.models import PracticePage
 
+    from .backends.elasticsearch import send_vectors
+
     page = PracticePage.objects.live().filter(pk=page_id).prefetch_related("topics", "schemes").first()
-    return embeddings.embed_practice(page) if page is not None else 0
+    if page is None:
+        return 0
+    made = embeddings.embed_practice(page)
+    send_vectors([page.pk])
+    return made
 
 
 def enqueue_embedding(sender, instance, **kwargs):

@@ -10,7 +10,8 @@ import logging
 import time
 
 from django.contrib.contenttypes.models import ContentType
-from modelsearch.backends import get_search_backend
+from elasticsearch import ApiError
+from modelsearch.backends import get_search_backend, get_search_backends_with_name
 from modelsearch.backends.elasticsearch8 import (
     Elasticsearch8Index,
     Elasticsearch8Mapping,
@@ -20,9 +21,10 @@ from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebui
 
 from practices.models import Organisation, PracticePage
 
+from .. import embeddings, fusion
 from ..documents import FACETS
 from ..models import PendingIndexUpdate
-from .base import AUTOCOMPLETE_LIMIT, ENGINE_ERRORS, Outcome
+from .base import AUTOCOMPLETE_LIMIT, ENGINE_ERRORS, Outcome, hybrid_on, query_language
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +50,20 @@ class PracticeMapping(Elasticsearch8Mapping):
         mapping = super().get_mapping()
         if hasattr(self.model, "raw_japanese_text"):
             mapping["properties"]["raw_ja"] = {"type": "text", "analyzer": "raw_ja"}
+            mapping["properties"].update(embeddings.elasticsearch_mapping(embeddings.dimensions()))
         return mapping
 
     def get_document(self, obj):
         document = super().get_document(obj)
         if hasattr(obj, "raw_japanese_text"):
             document["raw_ja"] = obj.raw_japanese_text()
+            vectors = obj.__dict__.pop(VECTORS, None)
+            document.update(embeddings.elasticsearch_vectors([obj.pk]).get(obj.pk, {}) if vectors is None else vectors)
         return document
+
+
+# Where PracticeIndex.add_items leaves a practice's vectors, read for a whole batch in one query.
+VECTORS = "_search_vectors"
 
 
 class PracticeIndex(Elasticsearch8Index):
@@ -64,6 +73,13 @@ class PracticeIndex(Elasticsearch8Index):
     def exists(self):
         # modelsearch passes the name positionally, which the 8.x client refuses.
         return bool(self.es.indices.exists(index=self.name))
+
+    def add_items(self, model, items):
+        if hasattr(model, "raw_japanese_text"):
+            vectors = embeddings.elasticsearch_vectors(item.pk for item in items)
+            for item in items:
+                item.__dict__[VECTORS] = vectors.get(item.pk, {})
+        super().add_items(model, items)
 
 
 class AtomicAliasRebuilder(ElasticsearchAtomicIndexRebuilder):
@@ -128,6 +144,26 @@ class ElasticsearchSearchBackend(Elasticsearch8SearchBackend):
             self._remember([obj])
             raise
 
+    def update_vectors(self, page_ids):
+        """Put the practices' current vectors into their documents, removing those of versions gone.
+
+        A partial update: the rest of the document is as the last indexing left it. A practice with
+        no document (not live, or waiting from an outage) is skipped; replaying sends it whole.
+        """
+        page_ids = list(page_ids)
+        vectors = embeddings.elasticsearch_vectors(page_ids)
+        gone = dict.fromkeys(embeddings.VECTOR_FIELDS.values())
+        index = self.index_name(PracticePage)
+        actions = [
+            {"_op_type": "update", "_index": index, "_id": str(pk), "doc": {**gone, **vectors.get(pk, {})}}
+            for pk in page_ids
+        ]
+        try:
+            self.bulk(self.es, actions, raise_on_error=False)
+        except ENGINE_ERRORS:
+            self._remember([PracticePage(pk=pk) for pk in page_ids])
+            logger.warning("Elasticsearch is unavailable; the vectors of %d practices wait for it", len(page_ids))
+
     def replay_pending(self, limit=1000):
         """Send the changes remembered while the engine was down; return how many were sent."""
         sent = 0
@@ -147,6 +183,13 @@ class ElasticsearchSearchBackend(Elasticsearch8SearchBackend):
 
 # modelsearch looks for this name in the module a BACKEND setting names.
 SearchBackend = ElasticsearchSearchBackend
+
+
+def send_vectors(page_ids):
+    """Give every Elasticsearch index the practices' new vectors (the embedding worker, after embedding)."""
+    for _name, backend in get_search_backends_with_name(with_auto_update=True):
+        if isinstance(backend, ElasticsearchSearchBackend):
+            backend.update_vectors(page_ids)
 
 
 class ElasticsearchEngine:
@@ -198,8 +241,9 @@ class ElasticsearchEngine:
             }
         }
 
-    def body(self, request, query):
-        by_relevance = bool(query.clauses) and request.sort == "relevance"
+    def body(self, request, query, dense=None):
+        """The search; with `dense` (ids of the dense matches) it finds them too, so count and facets cover both."""
+        by_relevance = (bool(query.clauses) or dense is not None) and request.sort == "relevance"
         start = 0 if by_relevance else request.start
         body = {
             "query": {"bool": {"filter": self._filters(request)}},
@@ -210,10 +254,15 @@ class ElasticsearchEngine:
             "docvalue_fields": ["pk"],
             "track_total_hits": True,
         }
+        should = []
         if query.clauses:
             should = [self._clause(number, clause) for number, clause in enumerate(query.clauses)]
             # Raw Japanese text through the cluster's own analyzer (kuromoji in production) adds recall.
             should += [{"match_phrase": {"raw_ja": {"query": run, "boost": 0.5}}} for run in query.japanese_runs]
+        if dense is not None:
+            # Scoring nothing, so a positive score means a lexical match (fusion needs the lexical ranking).
+            should.append({"constant_score": {"filter": {"terms": {"pk": [str(pk) for pk in dense]}}, "boost": 0}})
+        if should:
             body["query"]["bool"].update(should=should, minimum_should_match=1)
         if by_relevance:
             body["sort"] = ["_score", {self.columns["id"]: "desc"}]
@@ -225,27 +274,102 @@ class ElasticsearchEngine:
             ]
         return body
 
+    def dense_scores(self, request, query):
+        """({practice id: (standardised score, cosine)}, {practice id: its languages}) of the dense matches.
+
+        One kNN search per document language, whose `similarity` is the cosine where that language's
+        standardised score reaches the match threshold (the vague threshold for a query with no
+        searchable words); the hits' cosines are standardised as the database engines' are, from
+        statistics of every stored vector (search.embeddings.language_statistics).
+        """
+        statistics = embeddings.language_statistics()
+        if not statistics:
+            return {}, {}
+        vector = embeddings.embed_query(query.text)
+        has_words = bool(query.clauses)
+        floors = embeddings.match_cosines(statistics, vector, fusion.MATCH_Z if has_words else fusion.VAGUE_Z)
+        if not has_words:
+            floors = {code: max(cosine, fusion.VAGUE_COSINE) for code, cosine in floors.items()}
+        filters, column = self._filters(request), self.columns["facet_language"]
+        searches = []
+        for code, cosine in floors.items():
+            knn = embeddings.elasticsearch_knn(code, vector, filters, k=fusion.DENSE_LIMIT, min_cosine=cosine)
+            search = {"knn": knn, "size": fusion.DENSE_LIMIT, "_source": False, "docvalue_fields": ["pk", column]}
+            searches += [{"index": self.index}, search]
+        result = self.backend.es.msearch(searches=searches)
+        scores, languages = {}, {}
+        for code, response in zip(floors, result["responses"], strict=True):
+            if "error" in response:
+                # The database answers meanwhile (engine.run). A field not in the mapping is no error: no hits.
+                raise ApiError(f"kNN search failed: {response['error']}", meta=result.meta, body=response)
+            hits = response["hits"]["hits"]
+            cosines = [embeddings.cosine_from_score(hit["_score"]) for hit in hits]
+            for hit, z, cosine in zip(hits, embeddings.standardise_with(statistics, code, vector, cosines), cosines, strict=True):
+                pk = int(hit["fields"]["pk"][0])
+                languages[pk] = set(hit["fields"].get(column, ()))
+                if pk not in scores or z > scores[pk][0]:
+                    scores[pk] = (float(z), cosine)
+        return scores, languages
+
     def run(self, request, query):
         self.replay_if_due()
+        if not hybrid_on(query):
+            return self.lexical(request, query)
+        started = time.perf_counter()
+        scores, languages = self.dense_scores(request, query)
+        dense_ms = (time.perf_counter() - started) * 1000
+        has_words = bool(query.clauses)
+        dense = fusion.dense_matches(scores) if has_words else fusion.vague_matches(scores)
+        response = self.backend.es.search(index=self.index, **self.body(request, query, dense=dense))
+        fetched = [(int(hit["fields"]["pk"][0]), hit.get("_score") or 0.0, hit) for hit in response["hits"]["hits"]]
+        facets = self._facets(response)
+        count = response["hits"]["total"]["value"]
+        if request.sort != "relevance":
+            hits = [(pk, 0.0) for pk, _score, _hit in fetched]
+            return Outcome(hits=hits, count=count, facets=facets, backend=self.name, took_ms={"engine": response["took"]})
+        window = [(pk, self._coordinated(query, score, hit)) for pk, score, hit in fetched[: self.RESCORE_WINDOW] if score > 0]
+        lexical = [pk for pk, _score in sorted(window, key=lambda item: (item[1], item[0]), reverse=True)]
+        fused = fusion.hybrid(lexical, {pk: scores[pk] for pk in dense}, query_language(query), languages, has_words=has_words)
+        # Past the window, the lexical matches in the engine's order (their fused score is the lexical part alone).
+        placed = {pk for pk, _score in fused}
+        rest = [
+            (pk, 1.0 / (fusion.RRF_K + rank))
+            for rank, (pk, score, _hit) in enumerate(fetched, start=1)
+            if score > 0 and pk not in placed and rank > self.RESCORE_WINDOW
+        ]
+        ranked = fused + rest
+        return Outcome(
+            hits=ranked[request.start : request.start + request.page_size],
+            count=count,
+            facets=facets,
+            backend=self.name,
+            took_ms={"engine": response["took"], "dense": round(dense_ms, 1)},
+        )
+
+    @staticmethod
+    def _coordinated(query, score, hit):
+        clauses = sum(1 for name in hit.get("matched_queries", ()) if name.startswith("clause"))
+        return query.coordinated(score, clauses) if query.clauses else score
+
+    def _facets(self, response):
+        return {
+            facet: {bucket["key"]: bucket["doc_count"] for bucket in response["aggregations"][facet]["buckets"]}
+            for facet in FACETS
+        }
+
+    def lexical(self, request, query):
         response = self.backend.es.search(index=self.index, **self.body(request, query))
         hits = []
         for hit in response["hits"]["hits"]:
             score = hit.get("_score") or 0.0
-            if query.clauses:
-                clauses = sum(1 for name in hit.get("matched_queries", ()) if name.startswith("clause"))
-                score = query.coordinated(score, clauses)
-            hits.append((int(hit["fields"]["pk"][0]), score))
+            hits.append((int(hit["fields"]["pk"][0]), self._coordinated(query, score, hit)))
         if query.clauses and request.sort == "relevance":
             window = sorted(hits[: self.RESCORE_WINDOW], key=lambda hit: (hit[1], hit[0]), reverse=True)
             hits = (window + hits[self.RESCORE_WINDOW :])[request.start : request.start + request.page_size]
-        facets = {
-            facet: {bucket["key"]: bucket["doc_count"] for bucket in response["aggregations"][facet]["buckets"]}
-            for facet in FACETS
-        }
         return Outcome(
             hits=hits,
             count=response["hits"]["total"]["value"],
-            facets=facets,
+            facets=self._facets(response),
             backend=self.name,
             took_ms={"engine": response["took"]},
         )

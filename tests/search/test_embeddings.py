@@ -160,7 +160,9 @@ def test_the_match_cosine_is_where_the_standardised_score_reaches_the_threshold(
 
 def test_elasticsearch_gets_a_cosine_knn_vector_per_language():
     mapping = embeddings.elasticsearch_mapping(512)
-    assert mapping["vector_ja"] == {"type": "dense_vector", "dims": 512, "index": True, "similarity": "cosine"}
+    assert mapping["vector_ja"] == {
+        "type": "dense_vector", "dims": 512, "index": True, "similarity": "cosine", "index_options": {"type": "hnsw"}
+    }
     assert set(mapping) == {"vector_en", "vector_ja"}
 
 

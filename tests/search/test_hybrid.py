@@ -28,15 +28,16 @@ def catalogue(vocabulary, import_lines, django_capture_on_commit_callbacks):
 
 def search(q, **options):
     request = SearchRequest(q=q, page_size=options.pop("page_size", 100), **options)
-    return engine.run(request, Query.parse(q))
+    outcome = engine.run(request, Query.parse(q))
+    assert not outcome.degraded  # Elasticsearch answered, not the database in its place
+    return outcome
 
 
 def ids(outcome):
     return [pk for pk, _score in outcome.hits]
 
 
-# The database engines only: Elasticsearch's kNN half is not wired yet (issue 11 stays open for it).
-def test_a_japanese_question_ranks_the_english_only_practice_first(catalogue, refresh):
+def test_a_japanese_question_ranks_the_english_only_practice_first(catalogue, search_backend, refresh):
     refresh()
     assert ids(search(QUESTION_JA))[0] == page_id("boys-blackmail-support")
 
@@ -47,7 +48,8 @@ def test_an_english_question_finds_the_japanese_only_practice(catalogue, search_
     assert page_id("jishin-dema-jugyo") in found[:3]
 
 
-def test_lexical_only_when_the_hybrid_is_switched_off(catalogue, settings):
+def test_lexical_only_when_the_hybrid_is_switched_off(catalogue, search_backend, refresh, settings):
+    refresh()
     settings.SEARCH_HYBRID = False
     assert page_id("boys-blackmail-support") not in ids(search(QUESTION_JA))[:1]
 
@@ -70,7 +72,7 @@ def test_sorting_by_date_keeps_the_fused_set_newest_first(catalogue, search_back
 
 
 @pytest.mark.parametrize("vague", ["どうしたらいい", "ぬるぽ"])
-def test_a_query_with_no_searchable_words_never_lists_the_catalogue(catalogue, refresh, vague):  # database engines only, as above
+def test_a_query_with_no_searchable_words_never_lists_the_catalogue(catalogue, search_backend, refresh, vague):
     refresh()
     assert not Query.parse(vague).clauses
     outcome = search(vague)
@@ -81,3 +83,75 @@ def test_a_query_with_no_searchable_words_never_lists_the_catalogue(catalogue, r
 def test_empty_query_still_lists_everything_newest_first(catalogue):
     outcome = search("")
     assert outcome.count == PracticePage.objects.live().count()
+
+
+def test_the_worker_path_publish_embed_then_found_by_a_question_in_the_other_language(
+    settings, vocabulary, import_lines, search_backend, refresh, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Published → queued → embedded by `db_worker` (the real queue) → found by a Japanese question."""
+    from search import embeddings
+
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_practices", str(DEMO_PRACTICES_FILE), stdout=open(os.devnull, "w"))
+        import_lines(SEXTORTION_EN, draft=True)
+    settings.TASKS = {**settings.TASKS, "embeddings": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        PracticePage.objects.get(slug="boys-blackmail-support").save_revision().publish()
+    refresh()
+    blackmail = page_id("boys-blackmail-support")
+    assert embeddings.waiting() == 1
+    assert ids(search(QUESTION_JA))[0] != blackmail  # published, found by the glossary's お金 → money alone
+    call_command("db_worker", "--backend=embeddings", "--batch", "--no-startup-delay", stdout=open(os.devnull, "w"))
+    refresh()
+    assert embeddings.waiting() == 0
+    assert ids(search(QUESTION_JA))[0] == blackmail
+
+
+def test_elasticsearch_documents_carry_a_vector_per_language_version(catalogue, elasticsearch, refresh):
+    from search import embeddings
+
+    refresh()
+    index = elasticsearch.index_name(PracticePage)
+    fields = list(embeddings.VECTOR_FIELDS.values())
+    source = elasticsearch.es.get(index=index, id=str(page_id("jishin-dema-jugyo")), source_includes=fields)["_source"]
+    assert set(source) == {"vector_ja"} and len(source["vector_ja"]) == 512
+
+
+def test_a_version_removed_loses_its_vector_in_the_elasticsearch_document(
+    elasticsearch, vocabulary, import_lines, refresh, django_capture_on_commit_callbacks
+):
+    from tests.conftest import practice
+
+    both = practice("helpline", en=("Helpline", "Call us any day."), ja=("相談窓口", "毎日お電話ください。"))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_lines(both)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_lines({**both, "title": {"en": "Helpline"}, "summary": {"en": "Call us any day."}, "body": {}})
+    refresh()
+    index = elasticsearch.index_name(PracticePage)
+    source = elasticsearch.es.get(index=index, id=str(page_id("helpline")))["_source"]
+    assert len(source["vector_en"]) == 512 and source.get("vector_ja") is None
+
+
+@pytest.mark.parametrize("q", [QUESTION_JA, "fake rumours spreading on social media after an earthquake"])
+def test_elasticsearch_knn_finds_exactly_the_dense_matches_the_database_engines_count(catalogue, elasticsearch, refresh, q):
+    from search import embeddings
+
+    refresh()
+    found, _languages = engine.elasticsearch_engine().dense_scores(SearchRequest(q=q), Query.parse(q))
+    in_memory = embeddings.VectorIndex.current().scores(embeddings.embed_query(q), floor=fusion.MATCH_Z)
+    assert found and set(found) == set(in_memory)
+    assert all(found[pk][0] == pytest.approx(in_memory[pk][0], abs=1e-3) for pk in found)
+
+
+def test_an_index_built_before_the_vector_fields_answers_lexically_until_it_is_rebuilt(
+    catalogue, elasticsearch, refresh, monkeypatch
+):
+    from search import embeddings
+
+    refresh()
+    monkeypatch.setattr(embeddings, "VECTOR_FIELDS", {"en": "vector_old_en", "ja": "vector_old_ja"})
+    outcome = search(QUESTION_JA)
+    assert outcome.backend == "elasticsearch" and outcome.count
+    assert ids(outcome)[0] != page_id("boys-blackmail-support")  # the lexical ranking, as with SEARCH_HYBRID off

@@ -3,8 +3,11 @@
 from django.core.management.base import BaseCommand
 
 from search import embeddings
+from search.backends.elasticsearch import send_vectors
 
 BAR_WIDTH = 30
+# Practices embedded together (their texts encoded in batches) and sent to Elasticsearch in one bulk update.
+BATCH = 100
 
 
 class Command(BaseCommand):
@@ -20,10 +23,14 @@ class Command(BaseCommand):
         pages = PracticePage.objects.live().order_by("pk").prefetch_related("topics", "schemes").select_related("organisation")
         if all:
             PracticeVector.objects.all().delete()
-        total, made = pages.count(), 0
-        for done, page in enumerate(pages.iterator(chunk_size=200), start=1):
-            made += embeddings.embed_practice(page)
-            self.progress(done, total)
+        total, made, batch = pages.count(), 0, []
+        for done, page in enumerate(pages.iterator(chunk_size=BATCH), start=1):
+            batch.append(page)
+            if len(batch) == BATCH or done == total:
+                made += embeddings.embed_practices(batch)
+                send_vectors([page.pk for page in batch])
+                batch = []
+                self.progress(done, total)
         if total:
             self.stderr.write("")
         self.stdout.write(f"{made} vectors made for {total} practices; {embeddings.waiting()} practices wait for embedding")

@@ -4,16 +4,24 @@ Generates practices from the project's vocabulary and glossary, imports them thr
 importer into a throwaway database (and Elasticsearch indexes, with --elasticsearch), then times
 a fixed mix of queries through the search API and, for comparison, the engine's own query time:
 the bare FTS5 match for the same terms on SQLite, Elasticsearch's `took` on Elasticsearch.
+
+With --hybrid it also embeds every practice as the worker does (embeddings.embed_practices in
+batches, then the vectors into Elasticsearch), timing it, and times each query twice through the
+API, lexical only and hybrid. --vector-cache keeps the vectors made, by text, in a file, so
+the next run (another backend, the same generated texts) need not embed them again.
 """
 
 import json
 import random
+import resource
 import sqlite3
 import statistics
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
+import numpy as np
 import yaml
 from django.conf import settings
 from django.core.management import call_command
@@ -53,6 +61,45 @@ WORST_REPEATS = 20
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def rss_mb():
+    """This process's resident memory now, in MB (its peak if /proc is missing)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class VectorCache:
+    """The model's vectors by text digest, kept in an .npz file between runs (or nowhere, without a path)."""
+
+    def __init__(self, path, embedder):
+        from search.embeddings import text_digest
+
+        self.path, self.embedder, self.digest = path, embedder, text_digest
+        self.encode_model = embedder.encode
+        self.vectors, self.hits = {}, 0
+        if path and Path(path).exists():
+            with np.load(path) as stored:
+                self.vectors = dict(zip(stored["digests"].tolist(), stored["vectors"], strict=True))
+
+    def encode(self, texts):
+        digests = [self.digest(text) for text in texts]
+        missing = [text for text, digest in zip(texts, digests, strict=True) if digest not in self.vectors]
+        if missing:
+            for text, vector in zip(missing, self.encode_model(missing), strict=True):
+                self.vectors[self.digest(text)] = vector
+        self.hits += len(texts) - len(missing)
+        return np.stack([self.vectors[digest] for digest in digests])
+
+    def save(self):
+        if self.path and self.vectors:
+            digests = list(self.vectors)
+            np.savez(self.path, digests=np.array(digests), vectors=np.stack([self.vectors[d] for d in digests]))
 
 
 class Generator:
@@ -140,15 +187,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--worst", action="store_true", help="Also time the costliest 500-character queries (issue 9; aim < 300 ms)."
         )
+        parser.add_argument("--hybrid", action="store_true", help="Embed the practices and time hybrid against lexical.")
+        parser.add_argument("--vector-cache", metavar="FILE", help="With --hybrid: reuse (and keep) vectors by text.")
 
-    def handle(self, sizes, queries, elasticsearch=None, worst=False, **options):
-        self.worst = worst
+    def handle(self, sizes, queries, elasticsearch=None, worst=False, hybrid=False, vector_cache=None, **options):
+        self.worst, self.hybrid, self.vector_cache = worst, hybrid, vector_cache
         generator = Generator()
         query_mix = generator.queries(queries)
         rows = []
         for size in [int(s) for s in sizes.split(",")]:
             rows.append(self.measure(generator, size, query_mix, elasticsearch))
-        backend = "Elasticsearch" if elasticsearch else "SQLite FTS5"
+        backend = "Elasticsearch" if elasticsearch else {"postgresql": "PostgreSQL FTS"}.get(connection.vendor, "SQLite FTS5")
         self.stdout.write(f"\n{backend}; {queries} queries through /api/search/ (Django test client, warm), 2-core machine")
         self.stdout.write("| practices | import /s | API p50 ms | API p95 ms | engine p50 ms | engine p95 ms | p50 ratio |")
         self.stdout.write("| --- | --- | --- | --- | --- | --- | --- |")
@@ -157,6 +206,20 @@ class Command(BaseCommand):
                 f"| {row['size']:,} | {row['rate']:.0f} | {row['p50']:.1f} | {row['p95']:.1f} "
                 f"| {row['engine_p50']:.1f} | {row['engine_p95']:.1f} | {row['p50'] / max(row['engine_p50'], 0.01):.1f} |"
             )
+        if hybrid:
+            self.stdout.write(f"\n{backend}; the same queries, each timed lexical only and hybrid, alternating (ms)")
+            self.stdout.write(
+                "| practices | lexical p50 | lexical p95 | hybrid p50 | hybrid p95 | p95 added | embedded /s (texts /s)"
+                " | RSS MB |"
+            )
+            self.stdout.write("| --- | --- | --- | --- | --- | --- | --- | --- |")
+            for row in rows:
+                h = row["hybrid"]
+                rate = f"{h['rate']:.1f} ({h['texts_rate']:.1f})" if h["rate"] else f"cached ({h['cached']} texts)"
+                self.stdout.write(
+                    f"| {row['size']:,} | {h['lexical_p50']:.1f} | {h['lexical_p95']:.1f} | {h['p50']:.1f} | {h['p95']:.1f} "
+                    f"| {h['p95'] - h['lexical_p95']:+.1f} | {rate} | {h['rss']:.0f} |"
+                )
         if worst:
             self.stdout.write(f"\nWorst queries (500 characters; {WORST_REPEATS} runs each through /api/search/)")
             self.stdout.write("| practices | query | clauses kept | API p50 ms | API max ms |")
@@ -178,7 +241,8 @@ class Command(BaseCommand):
             database = dict(settings.DATABASES["default"])
             if database["ENGINE"].endswith("sqlite3"):
                 database["TEST"] = {"NAME": str(Path(tmp) / "benchmark.sqlite3")}
-            overrides = {"DATABASES": {"default": database}, "ALLOWED_HOSTS": ["*"]}
+            # A benchmark client sends far more than a reader may (portal/throttle.py).
+            overrides = {"DATABASES": {"default": database}, "ALLOWED_HOSTS": ["*"], "RATELIMIT_SEARCH": "100000000/m"}
             if elasticsearch:
                 overrides.update(
                     ELASTICSEARCH_URL=elasticsearch,
@@ -215,6 +279,7 @@ class Command(BaseCommand):
             assert response.status_code == 200, response.content
             engine.append(self._engine_time(q, elasticsearch))
         self.stderr.write(f"{size} practices: imported at {rate:.0f}/s; {len(query_mix)} queries timed")
+        hybrid = self._hybrid(client, query_mix, size) if self.hybrid else None
         worst = {}
         if self.worst:
             from search.query import Query
@@ -228,6 +293,7 @@ class Command(BaseCommand):
                     assert response.status_code == 200 and response.json()["truncated"], response.content[:300]
                 worst[kind] = (len(Query.parse(q).clauses), times)
         return {
+            "hybrid": hybrid,
             "worst": worst,
             "size": size,
             "rate": rate,
@@ -235,6 +301,56 @@ class Command(BaseCommand):
             "p95": percentile(api, 95),
             "engine_p50": statistics.median(engine),
             "engine_p95": percentile(engine, 95),
+        }
+
+    def _hybrid(self, client, query_mix, size):
+        """Embed every practice as the worker does, then time each query lexical only and hybrid."""
+        from practices.models import PracticePage
+        from search import embeddings
+        from search.backends.elasticsearch import send_vectors
+
+        embedder = embeddings.model()
+        cache = VectorCache(self.vector_cache, embedder)
+        pages = PracticePage.objects.live().order_by("pk").select_related("organisation").prefetch_related("topics", "schemes")
+        started, texts = time.perf_counter(), 0
+        with mock.patch.object(embedder, "encode", cache.encode):
+            batch = []
+            for page in pages.iterator(chunk_size=100):
+                batch.append(page)
+                if len(batch) == 100:
+                    texts += embeddings.embed_practices(batch)
+                    send_vectors([p.pk for p in batch])
+                    batch = []
+            if batch:
+                texts += embeddings.embed_practices(batch)
+                send_vectors([p.pk for p in batch])
+        seconds = time.perf_counter() - started
+        cache.save()
+        if settings.ELASTICSEARCH_URL:
+            from modelsearch.backends import get_search_backend
+
+            get_search_backend("default").refresh_indexes()
+        # Rates only when every text was encoded here, not read from the cache.
+        rate = size / seconds if not cache.hits else 0
+        self.stderr.write(f"{size} practices: {texts} texts embedded in {seconds:.0f} s ({cache.hits} from the cache)")
+        client.get("/api/search/", {"q": "warm up the vectors"})
+        times = {True: [], False: []}
+        for q in query_mix:
+            for hybrid in (False, True):
+                with override_settings(SEARCH_HYBRID=hybrid):
+                    begin = time.perf_counter()
+                    response = client.get("/api/search/", {"q": q})
+                    times[hybrid].append((time.perf_counter() - begin) * 1000)
+                assert response.status_code == 200 and not response.json().get("degraded"), response.content[:300]
+        return {
+            "lexical_p50": statistics.median(times[False]),
+            "lexical_p95": percentile(times[False], 95),
+            "p50": statistics.median(times[True]),
+            "p95": percentile(times[True], 95),
+            "rate": rate,
+            "texts_rate": texts / seconds if rate else 0,
+            "cached": cache.hits,
+            "rss": rss_mb(),
         }
 
     @staticmethod
@@ -247,6 +363,17 @@ class Command(BaseCommand):
         query = Query.parse(q)
         if elasticsearch:
             return engine.elasticsearch_engine().run(SearchRequest(q=q), query).took_ms["engine"]
+        if connection.vendor == "postgresql":
+            from search.backends.database.postgres import DOCUMENT
+
+            begin = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT page_id FROM search_practicetext WHERE {DOCUMENT} @@ websearch_to_tsquery('simple', %s) LIMIT 10",
+                    [" OR ".join(query.terms)],
+                )
+                cursor.fetchall()
+            return (time.perf_counter() - begin) * 1000
         terms = " OR ".join(f'"{term}"' for term in query.terms) or '""'
         bare = sqlite3.connect(connection.settings_dict["NAME"])
         begin = time.perf_counter()

@@ -1,7 +1,9 @@
 """Measure the hybrid search on the judged set: nDCG@10 per kind, lexical vs dense vs fused, with and without the glossary.
 
-Lexical is the configured engine as the API runs it (search_quality); dense is the sentence
-embeddings alone (standardised scores, search/embeddings.py); hybrid is search/fusion.py over both.
+Lexical is the configured engine as the API runs it with SEARCH_HYBRID off; hybrid is the same engine
+with it on (on Elasticsearch: kNN in the index, fusion in the application); dense is the sentence
+embeddings alone (standardised scores, search/embeddings.py). The database is DATABASE_URL's vendor
+(SQLite or PostgreSQL); --elasticsearch measures Elasticsearch.
 """
 
 import pickle
@@ -10,7 +12,7 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.test.utils import teardown_databases
+from django.test.utils import override_settings, teardown_databases
 
 from portal.setup import quiet_setup_databases
 
@@ -22,19 +24,25 @@ LEXICAL_DEPTH = 100
 
 
 def evidence(queries):
-    """{query id: (query language, has searchable words, lexical ids, dense scores)}: what fusion works from."""
+    """{query id: (query language, has searchable words, lexical ids, dense scores, the engine's hybrid ids)}."""
     from search import embeddings, engine
     from search.analysis import is_japanese
-    from search.query import Query, SearchRequest
+    from search.forms import SearchRequest
+    from search.query import Query
 
     index = embeddings.VectorIndex.current()
     found = {}
     for item in queries:
         lang = "ja" if is_japanese(item["query"]) else "en"
         query = Query.parse(item["query"])
-        outcome = engine.run(SearchRequest(q=item["query"], lang=lang, page_size=LEXICAL_DEPTH), query)
+        request = SearchRequest(q=item["query"], lang=lang, page_size=LEXICAL_DEPTH)
+        with override_settings(SEARCH_HYBRID=False):
+            outcome = engine.run(request, query)
         lexical = [pk for pk, _score in outcome.hits] if query.clauses else []
-        found[item["id"]] = (lang, bool(query.clauses), lexical, index.scores(embeddings.embed_query(item["query"])))
+        hybrid = engine.run(request, query)
+        assert not hybrid.degraded, "the engine failed and the database answered"
+        scores = index.scores(embeddings.embed_query(item["query"]))
+        found[item["id"]] = (lang, bool(query.clauses), lexical, scores, [pk for pk, _score in hybrid.hits])
     return found
 
 
@@ -43,12 +51,13 @@ def rankings(found, languages, **parameters):
     from search import fusion
 
     ranked = {}
-    for query_id, (lang, has_words, lexical, scores) in found.items():
+    for query_id, (lang, has_words, lexical, scores, engine_hybrid) in found.items():
         fused = fusion.hybrid(lexical, scores, lang, languages, has_words=has_words, **parameters)
         ranked[query_id] = {
             "lexical": lexical,
             "dense": [pk for pk, _score in sorted(scores.items(), key=lambda kv: -kv[1][0])],
-            "hybrid": [pk for pk, _score in fused],
+            # The engine's own answer; with tuning parameters, fusion's offline over the same evidence.
+            "hybrid": [pk for pk, _score in fused] if parameters else engine_hybrid,
         }
     return ranked
 
@@ -58,14 +67,12 @@ VAGUE_QUERIES = ("どうしたらいい", "ぬるぽ", "what should I do", "help
 
 
 def vague_answers(texts):
-    from search import embeddings, fusion
+    """What the engine answers to each vague query."""
+    from search import engine
+    from search.forms import SearchRequest
     from search.query import Query
 
-    index = embeddings.VectorIndex.current()
-    return {
-        text: fusion.hybrid([], index.scores(embeddings.embed_query(text)), "en", {}, has_words=bool(Query.parse(text).clauses))
-        for text in texts
-    }
+    return {text: engine.run(SearchRequest(q=text, page_size=100), Query.parse(text)).hits for text in texts}
 
 
 class Command(BaseCommand):
@@ -76,27 +83,38 @@ class Command(BaseCommand):
         parser.add_argument("--queries", default=str(RELEVANCE / "queries.yaml"))
         parser.add_argument("--per-query", action="store_true", help="Also print every query's scores.")
         parser.add_argument("--dump", metavar="FILE", help="Also save the rankings fusion works from (for tuning).")
+        parser.add_argument("--elasticsearch", metavar="URL", help="Measure on Elasticsearch at URL instead of the database.")
 
-    def handle(self, corpus, queries, per_query=False, dump=None, **options):
+    def handle(self, corpus, queries, per_query=False, dump=None, elasticsearch=None, **options):
+        from django.conf import settings
+
         judged = read_queries(queries)
-        old_config = quiet_setup_databases()
-        try:
-            from practices.models import PracticePage
-            from search import embeddings, glossary
+        overrides = {}
+        if elasticsearch:
+            backends = {
+                "default": {"BACKEND": "search.backends", "URLS": [elasticsearch], "INDEX_PREFIX": "sipe_hybrid_quality_"},
+                "database": {"BACKEND": "search.backends.DatabaseSearchBackend"},
+            }
+            overrides = {"ELASTICSEARCH_URL": elasticsearch, "WAGTAILSEARCH_BACKENDS": backends}
+        with override_settings(**overrides):
+            old_config = quiet_setup_databases()
+            try:
+                backend = self.stage(corpus, elasticsearch)
+                from practices.models import PracticePage
+                from search import glossary
 
-            call_command("setup_portal", stdout=open("/dev/null", "w"))
-            call_command("import_practices", corpus, skip_invalid=True, stdout=self.stdout, stderr=self.stderr)
-            for page in PracticePage.objects.live().specific().prefetch_related("topics", "schemes"):
-                embeddings.embed_practice(page)
-            slugs = dict(PracticePage.objects.values_list("pk", "slug"))
-            languages = {page.pk: set(page.languages) for page in PracticePage.objects.live().specific()}
-            with_glossary = evidence(judged)
-            # An empty expander rather than deleting entries: the same database, only the bridge gone.
-            with mock.patch.object(glossary, "expander", return_value=glossary.Expander(())):
-                without_glossary = evidence(judged)
-            vague = {text: len(hits) for text, hits in vague_answers(VAGUE_QUERIES).items()}
-        finally:
-            teardown_databases(old_config, verbosity=0)
+                slugs = dict(PracticePage.objects.values_list("pk", "slug"))
+                languages = {page.pk: set(page.languages) for page in PracticePage.objects.live().specific()}
+                with_glossary = evidence(judged)
+                # An empty expander rather than deleting entries: the same database, only the bridge gone.
+                with mock.patch.object(glossary, "expander", return_value=glossary.Expander(())):
+                    without_glossary = evidence(judged)
+                vague = {text: len(hits) for text, hits in vague_answers(VAGUE_QUERIES).items()}
+            finally:
+                if elasticsearch:
+                    self.drop_indexes()
+                teardown_databases(old_config, verbosity=0)
+        self.stdout.write(f"backend: {backend}; database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
         if dump:
             with open(dump, "wb") as file:
                 pickle.dump({"queries": judged, "slugs": slugs, "languages": languages,
@@ -113,6 +131,37 @@ class Command(BaseCommand):
                 self.stdout.write(f"{item['id']:14} {item['kind']:14} {figures}  {item['query']}")
         self.stdout.write(self.table(rows))
         self.stdout.write("Queries with no searchable words (hybrid results): " + ", ".join(f"{q} {n}" for q, n in vague.items()))
+
+    def stage(self, corpus, elasticsearch):
+        """Import the corpus and embed it as the worker does (vectors into Elasticsearch too); return the engine's name."""
+        from practices.models import PracticePage
+        from search import embeddings, engine
+        from search.backends.elasticsearch import send_vectors
+
+        quiet = open("/dev/null", "w")
+        call_command("setup_portal", stdout=quiet)
+        if elasticsearch:
+            call_command("update_index", backend_name="default", stdout=quiet)
+        call_command("import_practices", corpus, skip_invalid=True, create_vocabulary=True, stdout=quiet, stderr=self.stderr)
+        pages = list(PracticePage.objects.live().specific().prefetch_related("topics", "schemes"))
+        for page in pages:
+            embeddings.embed_practice(page)
+        send_vectors([page.pk for page in pages])
+        if elasticsearch:
+            from modelsearch.backends import get_search_backend
+
+            get_search_backend("default").refresh_indexes()
+        return engine.configured_engine().name
+
+    @staticmethod
+    def drop_indexes():
+        from django.conf import settings
+        from modelsearch.backends import get_search_backend
+
+        es = get_search_backend("default").es
+        prefix = settings.WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"]
+        for name in es.indices.get(index=f"{prefix}*", expand_wildcards="all"):
+            es.indices.delete(index=name)
 
     @staticmethod
     def table(rows):

@@ -85,7 +85,8 @@ def edit_form_data(page, **changes):
             **{name: getattr(page, name) or "" for name in fields},
             "slug": page.slug,
             "documents": inline_formset([]),
-            "relations": inline_formset([]),
+            # The related practices the form shows, sent back unchanged (as new rows of the formset).
+            "relations": inline_formset([{"relation": row.relation, "target": row.target_id} for row in page.relations.all()]),
             "comments": inline_formset([]),
             **changes,
         }

@@ -6,8 +6,8 @@
 # pytest owns the services (tests/services.py): --elasticsearch starts a throwaway node for the run,
 # --postgresql a throwaway PostgreSQL cluster; each stops when its run ends. Under CI=true a service
 # that cannot be started fails the tests that need it; elsewhere they are skipped with the reason.
-# Extra arguments go to every pytest run (e.g. -x, -k api). The two database runs each use
-# PYTEST_WORKERS pytest-xdist workers (default 2, one per core); the time of each stage is printed.
+# Extra arguments go to every pytest run (e.g. -x, -k api). Each run uses PYTEST_WORKERS
+# pytest-xdist workers (default 2, one per core); the time of each stage is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -31,11 +31,21 @@ unavailable() {
   echo "tests/run.sh: $1 is unavailable; its tests will be skipped." >&2
 }
 
-# Debian's Chromium and axe-core (pinned in tests/browser/package-lock.json) for the browser tests.
+# One Elasticsearch node for both database runs (pytest uses a node that answers on ES_PORT and leaves
+# it running): it starts in the background while Debian's Chromium and axe-core (pinned in
+# tests/browser/package-lock.json) are made ready for the browser tests.
 start=$SECONDS
+es_started=""
+if [ -z "${ELASTICSEARCH_TEST_URL:-}" ] && ! $PY -m search.node status >/dev/null 2>&1; then
+  $PY -m search.node start &
+  es_started=$!
+  trap '$PY -m search.node stop || true' EXIT
+fi
 tests/browser.sh ensure >/dev/null || unavailable "Chromium (tests/browser.sh ensure)"
 tests/browser.sh axe || unavailable "axe-core (tests/browser.sh axe)"
-echo "== browser tools (Chromium, axe-core): $((SECONDS - start)) s"
+# A node that failed to start here is started (and its failure reported) by pytest --elasticsearch.
+if [ -n "$es_started" ]; then wait "$es_started" || true; fi
+echo "== services and browser tools (Elasticsearch, Chromium, axe-core): $((SECONDS - start)) s"
 
 timed "SQLite + Elasticsearch" \
   $PY -m pytest tests -m "not browser" -n "$WORKERS" --elasticsearch --durations=10 "$@"
@@ -45,4 +55,4 @@ timed "SQLite + Elasticsearch" \
 TEST_SEARCH_BACKENDS=database timed "PostgreSQL + Elasticsearch" \
   $PY -m pytest tests -m "not browser" -n "$WORKERS" --elasticsearch --postgresql -p no:cacheprovider "$@"
 
-timed "Browser (Chromium)" $PY -m pytest tests -m browser "$@"
+timed "Browser (Chromium)" $PY -m pytest tests -m browser -n "$WORKERS" "$@"

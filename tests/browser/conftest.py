@@ -75,6 +75,14 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def practices_wait_for_the_embedding_worker(settings):
+    """Published practices queue for embedding instead of being embedded at once (the immediate backend of the
+    other tests): the browser tests meet the site as it is before the worker has run, found lexically, and the
+    demo import each test makes skips embedding 42 language versions. The hybrid has its own tests."""
+    settings.TASKS = {**settings.TASKS, "embeddings": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
 @pytest.fixture
 def site_url(live_server, transactional_db, django_db_serialized_rollback, demo):
     """The live server's root URL, serving the 30 demo practices.

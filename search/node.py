@@ -50,6 +50,16 @@ def cache_root():
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "safer-internet" / "elasticsearch"
 
 
+def system_user(name):
+    """The unprivileged user a server runs as when we are root (servers refuse root), created when missing."""
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        shell = "--shell=/usr/sbin/nologin"
+        subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", shell, name], check=True)
+    return name
+
+
 @contextmanager
 def locked(path):
     """An exclusive lock, so parallel runs neither download twice nor start one port twice."""
@@ -165,14 +175,7 @@ class ElasticsearchNode:
             shutil.copytree(home / "config", config)
         prefix = []
         if IS_ROOT:
-            user = os.environ.get("ES_USER", "elasticsearch")
-            try:
-                pwd.getpwnam(user)
-            except KeyError:
-                subprocess.run(
-                    ["useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
-                    check=True,
-                )
+            user = system_user(os.environ.get("ES_USER", "elasticsearch"))
             shutil.chown(self.instance, user)
             subprocess.run(["chown", "-R", f"{user}:", str(self.instance)], check=True)
             prefix = ["runuser", "-u", user, "--"]

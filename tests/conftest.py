@@ -15,6 +15,7 @@ from modelsearch.index import get_indexed_models
 from portal.setup import ensure_page_tree
 from practices.loaders import DEMO_PRACTICES_FILE, load_schemes, load_topics
 from search import glossary
+from search.backends.elasticsearch import drop_indexes
 from tests.services import elasticsearch_unavailable
 
 ELASTICSEARCH_TEST_URL = os.environ.get("ELASTICSEARCH_TEST_URL", "")
@@ -92,10 +93,7 @@ def elasticsearch_indexes():
     state = {"prefix": f"test_{uuid.uuid4().hex[:10]}_", "created": False}
     yield state
     if state["created"]:
-        client = Elasticsearch(ELASTICSEARCH_TEST_URL)
-        # Elasticsearch 8 deletes indexes by name only.
-        for name in client.indices.get(index=f"{state['prefix']}*", expand_wildcards="all"):
-            client.indices.delete(index=name)
+        drop_indexes(Elasticsearch(ELASTICSEARCH_TEST_URL), state["prefix"])
 
 
 def empty_and_refill(backend, prefix):

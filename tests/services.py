@@ -18,7 +18,6 @@ which CI is) in pytest's private temporary directory, which the postgres user ca
 """
 
 import os
-import pwd
 import shutil
 import signal
 import subprocess
@@ -29,9 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from search.node import ElasticsearchNode, cache_root
+from search.node import IS_ROOT, ElasticsearchNode, cache_root, system_user
 
-IS_ROOT = os.geteuid() == 0
 IN_WORKER = "PYTEST_XDIST_WORKER" in os.environ
 ROLE = DATABASE = "portal"
 SUPERUSER = "postgres"  # the bootstrap superuser initdb creates, whoever runs it
@@ -46,13 +44,7 @@ class PostgreSQL:
         self.data = self.dir / "data"
         self.url = f"postgres://{ROLE}@127.0.0.1:{self.port}/{DATABASE}"
         self.bin = self.binaries()
-        self.user = None
-        if IS_ROOT:
-            self.user = os.environ.get("PG_USER", "postgres")
-            try:
-                pwd.getpwnam(self.user)
-            except KeyError:
-                subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", self.user], check=True)
+        self.user = system_user(os.environ.get("PG_USER", "postgres")) if IS_ROOT else None
 
     @staticmethod
     def binaries():

@@ -185,6 +185,12 @@ class ElasticsearchSearchBackend(Elasticsearch8SearchBackend):
 SearchBackend = ElasticsearchSearchBackend
 
 
+def drop_indexes(es, prefix):
+    """Delete every index whose name starts with `prefix` (Elasticsearch 8 deletes indexes by name only)."""
+    for name in es.indices.get(index=f"{prefix}*", expand_wildcards="all"):
+        es.indices.delete(index=name)
+
+
 def send_vectors(page_ids):
     """Give every Elasticsearch index the practices' new vectors (the embedding worker, after embedding)."""
     for _name, backend in get_search_backends_with_name(with_auto_update=True):

@@ -390,7 +390,6 @@ class Command(BaseCommand):
     def _drop_indexes():
         from modelsearch.backends import get_search_backend
 
-        es = get_search_backend("default").es
-        prefix = settings.WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"]
-        for name in es.indices.get(index=f"{prefix}*", expand_wildcards="all"):
-            es.indices.delete(index=name)
+        from search.backends.elasticsearch import drop_indexes
+
+        drop_indexes(get_search_backend("default").es, settings.WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"])

@@ -158,10 +158,9 @@ class Command(BaseCommand):
         from django.conf import settings
         from modelsearch.backends import get_search_backend
 
-        es = get_search_backend("default").es
-        prefix = settings.WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"]
-        for name in es.indices.get(index=f"{prefix}*", expand_wildcards="all"):
-            es.indices.delete(index=name)
+        from search.backends.elasticsearch import drop_indexes
+
+        drop_indexes(get_search_backend("default").es, settings.WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"])
 
     @staticmethod
     def table(rows):

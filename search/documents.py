@@ -72,3 +72,35 @@ def raw_text(page, code):
 def autocomplete_text(page):
     """Title words of both languages, analysed and as written, for completing what a reader types."""
     return " ".join(surfaces_and_terms(getattr(page, f"title_{code}", "") or "") for code in LANGUAGE_CODES)
+
+
+def card_data(page, languages=LANGUAGE_CODES):
+    """What a result card shows of a practice, in both languages: stored with its index entry (search/results.py).
+
+    Computed when the practice is indexed, so a result page reads one row per hit instead of
+    the page, its organisation, its URL in each language and its topic and scheme slugs.
+    """
+    from django.utils import translation
+
+    organisation = page.organisation
+    data = {
+        "slug": page.slug,
+        "languages": list(page.languages),
+        "countries": list(page.countries),
+        "topics": sorted(dict.fromkeys(page.facet_topic())),
+        "schemes": sorted(dict.fromkeys(page.facet_scheme())),
+    }
+    for code in languages:
+        title, title_lang = page.text_in("title", code)
+        summary, summary_lang = page.text_in("summary", code)
+        with translation.override(code):
+            url = page.get_url()
+        data[code] = {
+            "url": url,
+            "title": title,
+            "title_lang": title_lang,
+            "summary": summary,
+            "summary_lang": summary_lang,
+            "organisation": {"slug": organisation.slug, "name": organisation.name_in(code)} if organisation else None,
+        }
+    return data

@@ -8,6 +8,8 @@ which cannot match the words; so a practice with no version in the query's langu
 dense rank as its lexical rank when that is better (docs/search.md, "Hybrid").
 """
 
+import numpy as np
+
 RRF_K = 10
 # A dense neighbour is a match, counted in results, facets and pages, when its best version scores
 # at least this many standard deviations above the mean of its language for the query. Tuned on the
@@ -42,19 +44,43 @@ def vague_matches(scores, threshold=VAGUE_Z, min_cosine=VAGUE_COSINE, limit=DENS
 def fuse(lexical, dense, query_language, languages, k=RRF_K):
     """[(id, fused score)] best first, for every practice in either ranking.
 
-    `lexical` and `dense` are ids best first; `languages` maps an id to the languages it is
-    written in. A practice with no version in `query_language` takes the better of its lexical
-    and dense ranks as its lexical rank.
+    `lexical` and `dense` are ids best first; `languages` maps an id of `dense` to the languages it
+    is written in. A practice with no version in `query_language` takes the better of its lexical
+    and dense ranks as its lexical rank. Ties go to the better lexical rank, then the lower id.
+    Computed over arrays: the lexical list holds every match (thousands for common words), the
+    dense one at most DENSE_LIMIT.
     """
-    lexical_rank = {pk: rank for rank, pk in enumerate(lexical, start=1)}
-    dense_rank = {pk: rank for rank, pk in enumerate(dense, start=1)}
-    fused = {}
-    for pk in {**lexical_rank, **dense_rank}:
-        by_words, by_meaning = lexical_rank.get(pk), dense_rank.get(pk)
-        if by_meaning is not None and query_language not in languages.get(pk, ()):
+    lexical = np.asarray(lexical, dtype=np.int64)
+    lexical_rank = np.arange(1, len(lexical) + 1)
+    fused = 1.0 / (k + lexical_rank)
+    at = {pk: rank for rank, pk in zip(_ranks_of(lexical, dense), dense, strict=True) if rank}
+    extra_ids, extra_scores = [], []
+    for by_meaning, pk in enumerate(dense, start=1):
+        by_words = at.get(pk)
+        if query_language not in languages.get(pk, ()):
             by_words = by_meaning if by_words is None else min(by_words, by_meaning)
-        fused[pk] = sum(1.0 / (k + rank) for rank in (by_words, by_meaning) if rank is not None)
-    return sorted(fused.items(), key=lambda item: (-item[1], lexical_rank.get(item[0], len(lexical) + 1), item[0]))
+        score = sum(1.0 / (k + rank) for rank in (by_words, by_meaning) if rank is not None)
+        if pk in at:
+            fused[at[pk] - 1] = score
+        else:
+            extra_ids.append(pk)
+            extra_scores.append(score)
+    ids = np.concatenate([lexical, np.array(extra_ids, dtype=np.int64)])
+    scores = np.concatenate([fused, np.array(extra_scores, dtype=float)])
+    tiebreak = np.concatenate([lexical_rank, np.full(len(extra_ids), len(lexical) + 1)])
+    order = np.lexsort((ids, tiebreak, -scores))
+    return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))
+
+
+def _ranks_of(lexical, pks):
+    """The lexical rank (from 1) of each of the ids, 0 where it is not in the lexical list."""
+    if not len(pks) or not len(lexical):
+        return [0] * len(pks)
+    order = np.argsort(lexical, kind="stable")
+    pks = np.asarray(pks, dtype=np.int64)
+    where = np.minimum(np.searchsorted(lexical, pks, sorter=order), len(lexical) - 1)
+    found = lexical[order[where]] == pks
+    return np.where(found, order[where] + 1, 0).tolist()
 
 
 def hybrid(lexical, scores, query_language, languages, has_words=True, k=RRF_K, threshold=MATCH_Z, limit=DENSE_LIMIT):

@@ -55,6 +55,8 @@ class PracticeText(models.Model):
     # The summary's words per language ({"en": {"digest": …, "tokens": [[start, end, [terms]], …]}}),
     # so result lists highlight without analysing summaries again (search.query.highlight).
     summary_tokens = models.JSONField(null=True, blank=True)
+    # What a result card shows, in both languages (search.documents.card_data): a result page reads this row.
+    card = models.JSONField(null=True, blank=True)
 
 
 class FacetValue(models.Model):

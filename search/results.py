@@ -3,10 +3,8 @@
 Views, page models and the API all build on this module; it imports no view.
 """
 
-from collections import defaultdict
 from dataclasses import replace
 
-from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -14,12 +12,12 @@ from practices.models import PracticePage, Scheme, Topic
 from practices.vocabulary import AgeGroup, Audience, Country, Language, other_language
 
 from . import distress, engine
-from .documents import FACETS
+from .documents import FACETS, card_data
 from .forms import SORTS, BadRequest, SearchRequest
-from .models import FacetValue, PracticeText
+from .models import PracticeText
 from .query import MAX_CLAUSES, Query, highlight
 
-# What a result card reads from a practice; the long rich-text fields stay in the database.
+# What a result card reads from a practice whose index entry has no stored card yet.
 CARD_FIELDS = (
     "slug", "url_path", "depth", "path", "content_type", "locale", "live",
     "title_en", "title_ja", "summary_en", "summary_ja", "countries",
@@ -27,51 +25,50 @@ CARD_FIELDS = (
 )
 
 
-def card(page, lang, terms=(), score=0.0, topics=None, schemes=None, summary_tokens=None):
-    """A practice as result lists show it, in the reader's language where it exists.
+def card(page, lang, terms=(), score=0.0, summary_tokens=None):
+    """A practice as result lists show it, in the reader's language where it exists."""
+    return stored_card(page.pk, card_data(page, [lang]), lang, terms, score, summary_tokens)
 
-    Result lists pass what they fetched for all their pages at once: topic and scheme slugs,
-    and the summaries' stored tokens for highlighting.
-    """
-    title, title_lang = page.text_in("title", lang)
-    summary, summary_lang = page.text_in("summary", lang)
-    with translation.override(lang):
-        url = page.get_url()
-    organisation = page.organisation
+
+def stored_card(pk, data, lang, terms=(), score=0.0, summary_tokens=None):
+    """A result card from what search.documents.card_data stored, with the query's words marked in the summary."""
+    shown = data[lang]
     return {
-        "id": page.pk,
-        "slug": page.slug,
-        "url": url,
-        "title": title,
-        "title_lang": title_lang,
-        "summary": summary,
-        "summary_lang": summary_lang,
-        "snippet": highlight(summary, terms, (summary_tokens or {}).get(summary_lang)),
-        "languages": page.languages,
-        "organisation": {"slug": organisation.slug, "name": organisation.name_in(lang)} if organisation else None,
-        "countries": list(page.countries),
-        "topics": page.facet_topic() if topics is None else topics,
-        "schemes": page.facet_scheme() if schemes is None else schemes,
+        "id": pk,
+        "slug": data["slug"],
+        "url": shown["url"],
+        "title": shown["title"],
+        "title_lang": shown["title_lang"],
+        "summary": shown["summary"],
+        "summary_lang": shown["summary_lang"],
+        "snippet": highlight(shown["summary"], terms, (summary_tokens or {}).get(shown["summary_lang"])),
+        "languages": data["languages"],
+        "organisation": shown["organisation"],
+        "countries": data["countries"],
+        "topics": data["topics"],
+        "schemes": data["schemes"],
         "score": round(float(score), 4),
     }
 
 
 def practice_results(outcome, search_request, query):
-    """The hits of an outcome in order; a hit unpublished since the engine indexed it is left out."""
+    """The hits of an outcome in order; a hit unpublished since the engine indexed it is left out.
+
+    One query reads the stored cards of the hits; a practice indexed before cards were stored
+    (until `update_index`) is read from its page.
+    """
     ids = [pk for pk, _score in outcome.hits]
-    pages = PracticePage.objects.live().filter(pk__in=ids).select_related("organisation").only(*CARD_FIELDS)
-    pages = pages.order_by().in_bulk()
-    # Topic and scheme slugs from the facet table, in one query: prefetching whole topics and
-    # schemes took four times as long.
-    slugs = defaultdict(list)
-    facet_values = FacetValue.objects.filter(page_id__in=ids, facet__in=("topic", "scheme")).order_by("value")
-    for page_id, facet, value in facet_values.values_list("page_id", "facet", "value"):
-        slugs[page_id, facet].append(value)
-    stored = dict(PracticeText.objects.filter(page_id__in=ids).values_list("page_id", "summary_tokens"))
+    rows = PracticeText.objects.filter(page_id__in=ids, page__live=True).values_list("page_id", "card", "summary_tokens")
+    stored = {pk: (data, tokens) for pk, data, tokens in rows}
+    missing = [pk for pk in ids if stored.get(pk, (None,))[0] is None]
+    if missing:
+        pages = PracticePage.objects.live().filter(pk__in=missing).select_related("organisation").only(*CARD_FIELDS)
+        for pk, page in pages.order_by().in_bulk().items():
+            stored[pk] = (card_data(page), stored.get(pk, (None, None))[1])
     return [
-        card(pages[pk], search_request.lang, query.terms, score, slugs[pk, "topic"], slugs[pk, "scheme"], stored.get(pk))
+        stored_card(pk, stored[pk][0], search_request.lang, query.terms, score, stored[pk][1])
         for pk, score in outcome.hits
-        if pk in pages
+        if stored.get(pk, (None,))[0] is not None
     ]
 
 

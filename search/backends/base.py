@@ -5,6 +5,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models.signals import post_save
 from elasticsearch import ApiError, TransportError
 from modelsearch.backends import get_search_backends_with_name
@@ -103,3 +104,9 @@ def query_language(query):
     from ..analysis import is_japanese
 
     return "ja" if is_japanese(query.text) else "en"
+
+
+def as_arrays(rows):
+    """(ids, scores) as numpy arrays from a query's (id, score) rows."""
+    pairs = np.array(rows, dtype=float).reshape(-1, 2)
+    return pairs[:, 0].astype(np.int64), pairs[:, 1]

@@ -8,17 +8,16 @@ vendor's own index (sqlite.py, postgres.py), filters and facet counts from a sna
 Both vendors weight the fields as the Elasticsearch mapping boosts them: title 4, summary 2, names 2, body 1.
 """
 
-from collections import Counter, defaultdict
 from functools import cache
-from itertools import chain
 
+import numpy as np
 from django.db import connection, transaction
 from wagtail.models import Page
 
 from ... import embeddings, fusion
-from ...documents import FACETS, summary_tokens
+from ...documents import FACETS, card_data, summary_tokens
 from ...models import FacetValue, IndexVersion, PracticeText
-from ..base import AUTOCOMPLETE_LIMIT, Outcome, hybrid_on, query_language
+from ..base import AUTOCOMPLETE_LIMIT, Outcome, hybrid_on, index_objects, query_language
 from . import postgres, sqlite
 
 VENDORS = {"sqlite": sqlite, "postgresql": postgres}
@@ -55,6 +54,7 @@ def sync_practices(objs):
             body=page.index_text(),
             autocomplete=page.index_autocomplete(),
             summary_tokens=summary_tokens(page),
+            card=card_data(page),
         )
         for page in pages
     ]
@@ -80,6 +80,36 @@ def forget_practices(ids=None):
     texts.delete()
     values.delete()
     IndexVersion.bump()
+
+
+def refresh_cards(sender, instance, **kwargs):
+    """Index again the live practices whose stored result cards no longer show what they should.
+
+    A card (search.documents.card_data) holds its practice's URLs and its organisation's names:
+    renaming an organisation changes its practices' cards; moving a page or publishing a new slug
+    changes the URLs of the practices below it (Wagtail updates their paths without saving them),
+    all alike, so the first of them tells.
+    """
+    from practices.models import Organisation, PracticePage
+
+    practices = PracticePage.objects.live().prefetch_related(*PracticePage.index_prefetch)
+    if isinstance(instance, Organisation):
+        practices = practices.filter(organisation=instance)
+    elif isinstance(instance, PracticePage):
+        return  # its own save (publishing, moving) indexes it again
+    else:
+        practices = practices.descendant_of(instance)
+        first = practices.order_by("path").first()
+        if first is None or _card_is_current(first):
+            return
+    stale = [page for page in practices if not _card_is_current(page)]
+    if stale:
+        index_objects(PracticePage, stale)
+
+
+def _card_is_current(page):
+    stored = PracticeText.objects.filter(page_id=page.pk).values_list("card", flat=True).first()
+    return stored is None or stored == card_data(page)
 
 
 class PracticeIndexMixin:
@@ -120,11 +150,12 @@ def DatabaseSearchBackend(params):
 
 
 class Snapshot:
-    """What filters, sorting and facet counts need of every live practice, held in memory.
+    """What filters, sorting and facet counts need of every live practice, held in memory as arrays.
 
-    Counting facets in SQL over a few thousand matched ids took ~100 ms at 10,000 practices;
-    in memory it takes a few. Every change to the practice tables bumps IndexVersion, which
-    tells each process when to reload.
+    A practice's position is its place in newest-first order, so a boolean mask over positions is a
+    set of practices already sorted by date. Facet values are (position, value) pairs: counting them
+    over a mask is one bincount (a Counter loop over the matched ids took 14 ms at 10,000 practices).
+    Every change to the practice tables bumps IndexVersion, which tells each process when to reload.
     """
 
     _current = None
@@ -138,19 +169,26 @@ class Snapshot:
                 " ORDER BY pp.started IS NULL, pp.started DESC, w.first_published_at DESC, w.id DESC"
             )
             rows = cursor.fetchall()
-            self.newest_first = [pk for pk, _slug in rows]
-            grouped = defaultdict(lambda: defaultdict(set))
-            for pk, organisation in rows:
-                grouped[pk]["organisation"].add(organisation)
             cursor.execute("SELECT page_id, facet, value FROM search_facetvalue")
-            for pk, facet, value in cursor.fetchall():
-                if pk in grouped:
-                    grouped[pk][facet].add(value)
-        self.values = {pk: {facet: frozenset(v) for facet, v in facets.items()} for pk, facets in grouped.items()}
-        self.facet_keys = {
-            pk: tuple((facet, value) for facet in FACETS for value in facets.get(facet, ()))
-            for pk, facets in grouped.items()
-        }
+            values = cursor.fetchall()
+        self.ids = np.array([pk for pk, _slug in rows], dtype=np.int64)
+        self.positions = np.full(int(self.ids.max()) + 1 if len(rows) else 1, -1, dtype=np.int64)
+        self.positions[self.ids] = np.arange(len(rows))
+        pairs = dict.fromkeys((pk, "organisation", slug) for pk, slug in rows)
+        pairs.update(dict.fromkeys(values))
+        # Counted facets first, in FACETS order, each sorted by value; then the organisations (filters only).
+        self.keys = sorted({(facet, value) for _pk, facet, value in pairs}, key=self._key_order)
+        index = {key: number for number, key in enumerate(self.keys)}
+        kept = [(self.position(pk), index[facet, value]) for pk, facet, value in pairs if self.position(pk) >= 0]
+        pair_array = np.array(kept, dtype=np.int64).reshape(-1, 2)
+        self.pair_rows, self.pair_keys = pair_array[:, 0], pair_array[:, 1]
+        self.counted = sum(1 for facet, _value in self.keys if facet in FACETS)
+        self._masks = {}
+
+    @staticmethod
+    def _key_order(key):
+        facet, value = key
+        return (FACETS.index(facet) if facet in FACETS else len(FACETS), facet, value)
 
     @classmethod
     def current(cls):
@@ -159,76 +197,124 @@ class Snapshot:
             cls._current = cls(version)
         return cls._current
 
-    def facet_counts(self, ids):
-        counts = {facet: {} for facet in FACETS}
-        for (facet, value), n in Counter(chain.from_iterable(map(self.facet_keys.__getitem__, ids))).items():
-            counts[facet][value] = n
-        return {facet: dict(sorted(c.items(), key=lambda item: (-item[1], item[0]))) for facet, c in counts.items()}
+    def __len__(self):
+        return len(self.ids)
+
+    def position(self, pk):
+        return int(self.positions[pk]) if 0 <= pk < len(self.positions) else -1
+
+    def positions_of(self, pks):
+        """Positions of an array of page ids, -1 for those not live."""
+        pks = np.asarray(pks, dtype=np.int64)
+        inside = (pks >= 0) & (pks < len(self.positions))
+        return np.where(inside, self.positions[np.where(inside, pks, 0)], -1)
+
+    def allows(self, allowed, pk):
+        """Whether a page is live and in the mask `allowed`."""
+        position = self.position(pk)
+        return position >= 0 and bool(allowed[position])
+
+    def languages(self, pk):
+        """The languages a live practice is written in."""
+        position = self.position(pk)
+        return {value for facet, value in self.keys if facet == "language" and self.mask(facet, value)[position]}
+
+    def mask(self, facet, value):
+        """The practices with a facet value, as a boolean mask over positions (kept per snapshot)."""
+        if (facet, value) not in self._masks:
+            mask = np.zeros(len(self), dtype=bool)
+            try:
+                number = self.keys.index((facet, value))
+            except ValueError:
+                pass
+            else:
+                mask[self.pair_rows[self.pair_keys == number]] = True
+            self._masks[facet, value] = mask
+        return self._masks[facet, value]
+
+    def allowed(self, filters):
+        """The live practices that pass the filters: any value of a facet, every facet."""
+        allowed = np.ones(len(self), dtype=bool)
+        for facet, values in filters.items():
+            either = np.zeros(len(self), dtype=bool)
+            for value in values:
+                either |= self.mask(facet, value)
+            allowed &= either
+        return allowed
+
+    def facet_counts(self, mask):
+        """{facet: {value: count}} over the practices in the mask, each facet's values most frequent first."""
+        counts = np.bincount(self.pair_keys[mask[self.pair_rows]], minlength=len(self.keys))[: self.counted]
+        by_facet = {facet: [] for facet in FACETS}
+        for number in np.flatnonzero(counts).tolist():
+            facet, value = self.keys[number]
+            by_facet[facet].append((value, int(counts[number])))
+        return {facet: dict(sorted(c, key=lambda item: (-item[1], item[0]))) for facet, c in by_facet.items()}
 
 
 class DatabaseEngine:
     """Practice search over the practice text table.
 
-    One full-text query per clause of the query; Query.coordinated combines the clause scores.
+    One full-text query per clause of the query, whose scores are added up in arrays over the
+    snapshot's positions; Query.coordinated combines the clause scores.
     """
 
     def __init__(self):
         self.vendor = VENDORS.get(connection.vendor, sqlite)
         self.name = "postgresql" if connection.vendor == "postgresql" else "sqlite"
 
-    @staticmethod
-    def allowed(request, snapshot):
-        """Ids of the live practices that pass the request's filters, newest first."""
-        if not request.filters:
-            return snapshot.newest_first
-        wanted = [(facet, set(values)) for facet, values in request.filters.items()]
-        return [
-            pk
-            for pk in snapshot.newest_first
-            if all(snapshot.values[pk].get(facet, frozenset()) & values for facet, values in wanted)
-        ]
-
     def run(self, request, query):
         snapshot = Snapshot.current()
-        newest_first = self.allowed(request, snapshot)
-        allowed = set(newest_first)
-        total, matched = defaultdict(float), defaultdict(int)
+        allowed = snapshot.allowed(request.filters)
+        total, matched = np.zeros(len(snapshot)), np.zeros(len(snapshot), dtype=np.int64)
         for clause in query.clauses:
-            for pk, score in self.vendor.scores(clause.alternatives).items():
-                if pk in allowed:
-                    total[pk] += score
-                    matched[pk] += 1
-        total = {pk: query.coordinated(score, matched[pk]) for pk, score in total.items()}
+            pks, scores = self.vendor.scores(clause.alternatives)
+            positions = snapshot.positions_of(pks)
+            keep = positions >= 0
+            keep[keep] = allowed[positions[keep]]
+            total[positions[keep]] += scores[keep]
+            matched[positions[keep]] += 1
+        found = np.flatnonzero(matched)  # positions, newest first
+        score = total[found] * matched[found] / max(len(query.clauses), 1)
+        ids = snapshot.ids[found]
         if hybrid_on(query):
-            total = self.fused(query, total, allowed, snapshot)
-            ranked = list(total)
+            ranked, score = self.fused(query, ids, score, allowed, snapshot)
+            found = snapshot.positions_of(ranked)
+            in_ranking = ranked
         else:
-            ranked = sorted(total, key=lambda pk: (total[pk], pk), reverse=True)
+            order = np.lexsort((ids, score))[::-1]
+            in_ranking, score = ids[order], score[order]
         if not query.clauses and not hybrid_on(query):
-            hits = newest_first
-        elif request.sort == "relevance":
-            hits = ranked
+            hits_mask, hits = allowed, None
         else:
-            hits = [pk for pk in newest_first if pk in total]
-        page = [(pk, total.get(pk, 0.0)) for pk in hits[request.start : request.start + request.page_size]]
-        return Outcome(hits=page, count=len(hits), facets=snapshot.facet_counts(hits), backend=self.name)
+            hits_mask = np.zeros(len(snapshot), dtype=bool)
+            hits_mask[found] = True
+            hits = in_ranking if request.sort == "relevance" else None
+        if hits is None:  # newest first: the mask's positions in order
+            hits = snapshot.ids[np.flatnonzero(hits_mask)]
+        window = hits[request.start : request.start + request.page_size]
+        by_position = np.zeros(len(snapshot))
+        by_position[snapshot.positions_of(in_ranking)] = score
+        page = list(zip(window.tolist(), by_position[snapshot.positions_of(window)].tolist(), strict=True))
+        return Outcome(hits=page, count=len(hits), facets=snapshot.facet_counts(hits_mask), backend=self.name)
 
     @staticmethod
-    def fused(query, lexical_scores, allowed, snapshot):
-        """{id: fused score} in fused order: the lexical matches and the dense matches among the allowed practices.
+    def fused(query, ids, lexical_scores, allowed, snapshot):
+        """(ids, fused scores) in fused order: the lexical matches and the dense matches among the allowed practices.
 
         Standardised over every stored vector, not just the allowed ones, as on Elasticsearch, so a
         filter never changes which practices count as dense matches.
         """
-        lexical = sorted(lexical_scores, key=lambda pk: (lexical_scores[pk], pk), reverse=True)
+        lexical = ids[np.lexsort((ids, lexical_scores))[::-1]]
         scores = embeddings.VectorIndex.current().scores(embeddings.embed_query(query.text), floor=fusion.MATCH_Z)
-        scores = {pk: score for pk, score in scores.items() if pk in allowed}
-        languages = {pk: snapshot.values[pk].get("language", ()) for pk in {*lexical, *scores}}
+        scores = {pk: score for pk, score in scores.items() if snapshot.allows(allowed, pk)}
+        languages = {pk: snapshot.languages(pk) for pk in scores}
         fused = fusion.hybrid(lexical, scores, query_language(query), languages, has_words=bool(query.clauses))
-        return dict(fused)
+        return np.array([pk for pk, _score in fused], dtype=np.int64), np.array([s for _pk, s in fused], dtype=float)
 
     def autocomplete(self, request, words, prefixes):
-        allowed = set(self.allowed(request, Snapshot.current()))
+        snapshot = Snapshot.current()
+        allowed = snapshot.allowed(request.filters)
         matches = self.vendor.title_prefix_matches(words, prefixes)
-        ranked = sorted(((score, pk) for pk, score in matches.items() if pk in allowed), reverse=True)
+        ranked = sorted(((score, pk) for pk, score in matches.items() if snapshot.allows(allowed, pk)), reverse=True)
         return [pk for _score, pk in ranked[:AUTOCOMPLETE_LIMIT]]

@@ -2,6 +2,8 @@
 
 from django.db import connection
 
+from ..base import as_arrays
+
 # ts_rank weights in the order D, C, B, A: body 0.25, summary and names 0.5, title 1.
 WEIGHTS = "'{0.25, 0.25, 0.5, 1.0}'"
 DOCUMENT = (
@@ -13,7 +15,7 @@ DROP = ["DROP INDEX IF EXISTS search_practicetext_document"]
 
 
 def scores(phrases):
-    """{page id: score} for pages containing any of the phrases (tuples of terms); higher is better."""
+    """(page ids, scores) of the pages containing any of the phrases (tuples of terms); higher is better."""
     query = " || ".join(["phraseto_tsquery('simple', %s)"] * len(phrases))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -21,7 +23,7 @@ def scores(phrases):
             f" (SELECT {query} AS query) AS q WHERE {DOCUMENT} @@ q.query",
             [" ".join(phrase) for phrase in phrases],
         )
-        return dict(cursor.fetchall())
+        return as_arrays(cursor.fetchall())
 
 
 def title_prefix_matches(words, prefixes):

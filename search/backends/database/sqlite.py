@@ -2,6 +2,8 @@
 
 from django.db import connection
 
+from ..base import as_arrays
+
 FIELDS = (("title", 4.0), ("summary", 2.0), ("names", 2.0), ("body", 1.0))
 
 SCHEMA = [
@@ -36,7 +38,7 @@ def _phrase(phrase):
 
 
 def scores(phrases):
-    """{page id: score} for pages containing any of the phrases (tuples of terms); higher is better.
+    """(page ids, scores) of the pages containing any of the phrases (tuples of terms); higher is better.
 
     Each field gets its own bm25, weighted, as Elasticsearch scores each field separately and
     adds them up: one bm25 over the whole row let matches in long bodies outweigh the title
@@ -56,7 +58,7 @@ def scores(phrases):
             f"SELECT rowid, -({score}) FROM search_practicetext_fts WHERE search_practicetext_fts MATCH %s",
             [f"{{{' '.join(columns)}}} : ({expression})"],
         )
-        return dict(cursor.fetchall())
+        return as_arrays(cursor.fetchall())
 
 
 def title_prefix_matches(words, prefixes):

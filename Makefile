@@ -56,7 +56,7 @@ quality: $(STAMP)
 	$(PY) manage.py search_quality
 
 benchmark: $(STAMP)
-	$(PY) manage.py search_benchmark
+	$(PY) manage.py search_benchmark --sizes 1000,10000,100000 --hybrid generated
 
 clean:
 	rm -rf var/portal.sqlite3 var/static

@@ -227,8 +227,14 @@ class VectorIndex:
 
         With a floor, only practices scoring at least that much (fusion needs no others).
         """
+        practices, best, cosine = self.best(query_vector)
+        keep = slice(None) if floor is None else best >= floor
+        return dict(zip(practices[keep].tolist(), zip(best[keep].tolist(), cosine[keep].tolist(), strict=True), strict=True))
+
+    def best(self, query_vector):
+        """(practice ids, standardised scores, cosines) of each practice's best-scoring language version."""
         if not len(self):
-            return {}
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.float32)
         with _one_blas_thread():
             cosines = self.matrix @ np.asarray(query_vector, dtype=np.float32)
         standardised = np.empty_like(cosines)
@@ -239,8 +245,7 @@ class VectorIndex:
         best = np.maximum.reduceat(standardised, self.starts)
         at_best = standardised == best[self.group]
         cosine = np.maximum.reduceat(np.where(at_best, cosines, -np.inf), self.starts)
-        keep = slice(None) if floor is None else best >= floor
-        return dict(zip(self.practices[keep].tolist(), zip(best[keep].tolist(), cosine[keep].tolist(), strict=True), strict=True))
+        return self.practices, best, cosine
 
 
 def standardise(cosines):

@@ -42,7 +42,13 @@ def vague_matches(scores, threshold=VAGUE_Z, min_cosine=VAGUE_COSINE, limit=DENS
 
 
 def fuse(lexical, dense, query_language, languages, k=RRF_K):
-    """[(id, fused score)] best first, for every practice in either ranking.
+    """[(id, fused score)] best first, for every practice in either ranking (fuse_arrays)."""
+    ids, scores = fuse_arrays(lexical, dense, query_language, languages, k=k)
+    return list(zip(ids.tolist(), scores.tolist(), strict=True))
+
+
+def fuse_arrays(lexical, dense, query_language, languages, k=RRF_K):
+    """(ids, fused scores) best first, for every practice in either ranking.
 
     `lexical` and `dense` are ids best first; `languages` maps an id of `dense` to the languages it
     is written in. A practice with no version in `query_language` takes the better of its lexical
@@ -69,7 +75,7 @@ def fuse(lexical, dense, query_language, languages, k=RRF_K):
     scores = np.concatenate([fused, np.array(extra_scores, dtype=float)])
     tiebreak = np.concatenate([lexical_rank, np.full(len(extra_ids), len(lexical) + 1)])
     order = np.lexsort((ids, tiebreak, -scores))
-    return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))
+    return ids[order], scores[order]
 
 
 def _ranks_of(lexical, pks):

@@ -149,6 +149,11 @@ def DatabaseSearchBackend(params):
     return _database_backend_class(connection.vendor)(params)
 
 
+# Matches of recent clauses kept per process (search.backends.database.Snapshot.clause_scores): 16 bytes
+# each, so at most ~32 MB.
+CLAUSE_CACHE_MATCHES = 2_000_000
+
+
 class Snapshot:
     """What filters, sorting and facet counts need of every live practice, held in memory as arrays.
 
@@ -183,7 +188,8 @@ class Snapshot:
         pair_array = np.array(kept, dtype=np.int64).reshape(-1, 2)
         self.pair_rows, self.pair_keys = pair_array[:, 0], pair_array[:, 1]
         self.counted = sum(1 for facet, _value in self.keys if facet in FACETS)
-        self._masks = {}
+        self.language_codes = [value for facet, value in self.keys if facet == "language"]
+        self._masks, self._clauses, self._kept_matches = {}, {}, 0
 
     @staticmethod
     def _key_order(key):
@@ -209,6 +215,25 @@ class Snapshot:
         inside = (pks >= 0) & (pks < len(self.positions))
         return np.where(inside, self.positions[np.where(inside, pks, 0)], -1)
 
+    def clause_scores(self, alternatives, scores):
+        """(positions, scores) of the live practices matching a clause, from `scores` or kept from an earlier query.
+
+        Frequent words recur in queries and cost the engine most (every match is scored); what is
+        kept is dropped with the snapshot when the index changes, and the least recently used
+        first once CLAUSE_CACHE_MATCHES matches are kept.
+        """
+        kept = self._clauses.pop(alternatives, None)
+        if kept is None:
+            pks, values = scores(alternatives)
+            positions = self.positions_of(pks)
+            live = positions >= 0
+            kept = (positions[live], values[live])
+            self._kept_matches += len(kept[0])
+            while self._kept_matches > CLAUSE_CACHE_MATCHES and self._clauses:
+                self._kept_matches -= len(self._clauses.pop(next(iter(self._clauses)))[0])
+        self._clauses[alternatives] = kept
+        return kept
+
     def allows(self, allowed, pk):
         """Whether a page is live and in the mask `allowed`."""
         position = self.position(pk)
@@ -217,7 +242,7 @@ class Snapshot:
     def languages(self, pk):
         """The languages a live practice is written in."""
         position = self.position(pk)
-        return {value for facet, value in self.keys if facet == "language" and self.mask(facet, value)[position]}
+        return {code for code in self.language_codes if self.mask("language", code)[position]}
 
     def mask(self, facet, value):
         """The practices with a facet value, as a boolean mask over positions (kept per snapshot)."""
@@ -268,10 +293,8 @@ class DatabaseEngine:
         allowed = snapshot.allowed(request.filters)
         total, matched = np.zeros(len(snapshot)), np.zeros(len(snapshot), dtype=np.int64)
         for clause in query.clauses:
-            pks, scores = self.vendor.scores(clause.alternatives)
-            positions = snapshot.positions_of(pks)
-            keep = positions >= 0
-            keep[keep] = allowed[positions[keep]]
+            positions, scores = snapshot.clause_scores(clause.alternatives, self.vendor.scores)
+            keep = allowed[positions]
             total[positions[keep]] += scores[keep]
             matched[positions[keep]] += 1
         found = np.flatnonzero(matched)  # positions, newest first
@@ -306,11 +329,21 @@ class DatabaseEngine:
         filter never changes which practices count as dense matches.
         """
         lexical = ids[np.lexsort((ids, lexical_scores))[::-1]]
-        scores = embeddings.VectorIndex.current().scores(embeddings.embed_query(query.text), floor=fusion.MATCH_Z)
-        scores = {pk: score for pk, score in scores.items() if snapshot.allows(allowed, pk)}
-        languages = {pk: snapshot.languages(pk) for pk in scores}
-        fused = fusion.hybrid(lexical, scores, query_language(query), languages, has_words=bool(query.clauses))
-        return np.array([pk for pk, _score in fused], dtype=np.int64), np.array([s for _pk, s in fused], dtype=float)
+        practices, best, cosine = embeddings.VectorIndex.current().best(embeddings.embed_query(query.text))
+        # Compared as float64, as Python compares the floats fusion is given (0.35 is not a float32).
+        best, cosine = best.astype(float), cosine.astype(float)
+        positions = snapshot.positions_of(practices)
+        keep = positions >= 0
+        keep[keep] = allowed[positions[keep]]
+        has_words = bool(query.clauses)
+        # The dense matches as fusion.dense_matches and fusion.vague_matches choose them, found in arrays.
+        keep &= best >= fusion.MATCH_Z if has_words else (best >= fusion.VAGUE_Z) & (cosine >= fusion.VAGUE_COSINE)
+        top = np.lexsort((practices[keep], -best[keep]))[: fusion.DENSE_LIMIT]
+        dense = practices[keep][top].tolist()
+        if not has_words:
+            return np.array(dense, dtype=np.int64), best[keep][top]
+        languages = {pk: snapshot.languages(pk) for pk in dense}
+        return fusion.fuse_arrays(lexical, dense, query_language(query), languages)
 
     def autocomplete(self, request, words, prefixes):
         snapshot = Snapshot.current()

@@ -1,5 +1,7 @@
 """Whose helplines a reader sees: Japan's on /ja/, on /en/ the EU's and the member state they chose."""
 
+from functools import cache
+
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,8 +18,14 @@ COOKIE_AGE = 365 * 24 * 3600
 
 def countries():
     """The chooser's options in the reader's language, sorted; on /ja/ Japan comes first."""
+    return _countries(get_language())
+
+
+@cache
+def _countries(language):
+    # Sorted once per language and process: the list is fixed, and every page with the help block shows it.
     options = sorted(Country.choices, key=lambda choice: str(choice[1]))
-    if get_language() == "ja":
+    if language == "ja":
         options.sort(key=lambda choice: choice[0] != "JP")
     return [(code, str(label)) for code, label in options]
 

@@ -58,8 +58,10 @@ def practice_results(outcome, search_request, query):
     (until `update_index`) is read from its page.
     """
     ids = [pk for pk, _score in outcome.hits]
-    rows = PracticeText.objects.filter(page_id__in=ids, page__live=True).values_list("page_id", "card", "summary_tokens")
-    stored = {pk: (data, tokens) for pk, data, tokens in rows}
+    rows = PracticeText.objects.filter(page_id__in=ids, page__live=True)
+    # The summaries' tokens only when there are words to mark (a listing has none).
+    rows = rows.values_list("page_id", "card", "summary_tokens") if query.terms else rows.values_list("page_id", "card")
+    stored = {pk: (data, tokens[0] if tokens else None) for pk, data, *tokens in rows}
     missing = [pk for pk in ids if stored.get(pk, (None,))[0] is None]
     if missing:
         pages = PracticePage.objects.live().filter(pk__in=missing).select_related("organisation").only(*CARD_FIELDS)
@@ -82,10 +84,16 @@ FACET_TITLES = {
 }
 
 
+def _names(model, lang):
+    """{slug: name in lang, or in the other language where it has none} of every topic or scheme."""
+    names = model.objects.values_list("slug", f"name_{lang}", f"name_{other_language(lang)}")
+    return {slug: mine or theirs or "" for slug, mine, theirs in names}
+
+
 def _labels(lang):
     return {
-        "topic": {t.slug: t.name_in(lang) for t in Topic.objects.all()},
-        "scheme": {s.slug: s.name_in(lang) for s in Scheme.objects.all()},
+        "topic": _names(Topic, lang),
+        "scheme": _names(Scheme, lang),
         "country": dict(Country.choices),
         "audience": dict(Audience.choices),
         "age": dict(AgeGroup.choices),

@@ -233,6 +233,12 @@ class ElasticsearchEngine:
     # Query.coordinated needs to know which clauses a hit matched: Elasticsearch says so for
     # named queries. The top of the ranking is re-scored with it; deeper pages keep the engine's order.
     RESCORE_WINDOW = 200
+    # Only what an answer reads: up to RESCORE_WINDOW hits come back, and parsing their ids, index
+    # names and shards took longer than the search itself.
+    ANSWER = [
+        "took", "hits.total.value", "hits.hits._score", "hits.hits.fields", "hits.hits.matched_queries",
+        "aggregations.*.buckets.key", "aggregations.*.buckets.doc_count",
+    ]
 
     def _clause(self, number, clause):
         """A clause matches if any alternative occurs as a phrase; matches in several fields add up."""
@@ -326,8 +332,8 @@ class ElasticsearchEngine:
         dense_ms = (time.perf_counter() - started) * 1000
         has_words = bool(query.clauses)
         dense = fusion.dense_matches(scores) if has_words else fusion.vague_matches(scores)
-        response = self.backend.es.search(index=self.index, **self.body(request, query, dense=dense))
-        fetched = [(int(hit["fields"]["pk"][0]), hit.get("_score") or 0.0, hit) for hit in response["hits"]["hits"]]
+        response = self.backend.es.search(index=self.index, filter_path=self.ANSWER, **self.body(request, query, dense=dense))
+        fetched = [(int(hit["fields"]["pk"][0]), hit.get("_score") or 0.0, hit) for hit in response["hits"].get("hits", [])]
         facets = self._facets(response)
         count = response["hits"]["total"]["value"]
         if request.sort != "relevance":
@@ -359,14 +365,17 @@ class ElasticsearchEngine:
 
     def _facets(self, response):
         return {
-            facet: {bucket["key"]: bucket["doc_count"] for bucket in response["aggregations"][facet]["buckets"]}
+            facet: {
+                bucket["key"]: bucket["doc_count"]
+                for bucket in response.get("aggregations", {}).get(facet, {}).get("buckets", [])
+            }
             for facet in FACETS
         }
 
     def lexical(self, request, query):
-        response = self.backend.es.search(index=self.index, **self.body(request, query))
+        response = self.backend.es.search(index=self.index, filter_path=self.ANSWER, **self.body(request, query))
         hits = []
-        for hit in response["hits"]["hits"]:
+        for hit in response["hits"].get("hits", []):
             score = hit.get("_score") or 0.0
             hits.append((int(hit["fields"]["pk"][0]), self._coordinated(query, score, hit)))
         if query.clauses and request.sort == "relevance":

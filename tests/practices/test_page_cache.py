@@ -204,3 +204,16 @@ def test_previews_and_drafts_are_never_cached_nor_served_to_the_public(client, s
     # Previewed again with other changes, the preview shows them, not the public page just cached.
     assert editor.post(preview_url, edit_form_data(page, title_en="A second draft title")).json()["is_valid"]
     assert heading(editor.get(preview_url, {"mode": "en"}).content.decode()) == "A second draft title"
+
+
+def test_the_home_page_shows_a_new_practice_and_a_renamed_topic_at_once(client, vocabulary, import_lines):
+    assert "No practices have been published yet." in page_html(client, "/en/")
+    import_lines(practice("kit", en=("Filtering kit", "A kit for parents.")))
+    html = page_html(client, "/en/")
+    assert "Filtering kit" in html and "No practices have been published yet." not in html
+    topic = Topic.objects.get(slug="cyberbullying")
+    topic.name_en = "Bullying on the Internet"
+    topic.save()
+    assert "Bullying on the Internet" in page_html(client, "/en/")
+    PracticePage.objects.get(slug="kit").unpublish()
+    assert "Filtering kit" not in page_html(client, "/en/")

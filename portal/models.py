@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -34,9 +35,11 @@ class HomePage(Page):
             .prefetch_related("topics", "schemes")
             .order_by("-first_published_at", "-pk")[:6]
         )
-        context["latest_results"] = [card(page, get_language()) for page in latest]
+        language = get_language()
+        # Lazy: the cached part of the page (practices/page_cache.py) asks for them only when it is rendered.
+        context["latest_results"] = SimpleLazyObject(lambda: [card(page, language) for page in latest])
         context["topics"] = Topic.objects.all()
-        context["practice_index"] = self.get_children().live().first()
+        context["practice_index"] = SimpleLazyObject(lambda: self.get_children().live().first())
         context["journeys"] = Journey.objects.all()
         return context
 

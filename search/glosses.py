@@ -49,11 +49,16 @@ def worth_glossing(term):
     return term.en.casefold() != term.ja.casefold() and term.en.casefold() not in stoplist()
 
 
+@lru_cache(maxsize=4096)
 def find_terms(text, expander):
-    """[(start, end, Term)] for each glossary phrase in a piece of text."""
+    """((start, end, Term), …) for each glossary phrase in a piece of text.
+
+    Remembered per piece of text and expander (a new one is built whenever the glossary changes):
+    analysing Japanese text is most of the time a practice page takes to render.
+    """
     tokens = list(tokenize(text))
     heads = [token.terms[0] for token in tokens]
-    return [(tokens[start].start, tokens[end - 1].end, _term(concepts)) for start, end, concepts in expander.match(heads)]
+    return tuple((tokens[start].start, tokens[end - 1].end, _term(concepts)) for start, end, concepts in expander.match(heads))
 
 
 def _gloss_text(text, reader_lang, expander, counted):

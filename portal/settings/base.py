@@ -235,7 +235,14 @@ JOIN_FORM_RATE_LIMIT = (5, 3600)
 JOIN_APPLICATION_RETENTION_DAYS = int(os.environ.get("DJANGO_APPLICATION_RETENTION_DAYS", "180"))
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@localhost")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "fragments": the parts of public pages rendered once (practices/page_cache.py), in each process's memory;
+# what invalidates them lives in "default", which production shares between processes.
+FRAGMENTS_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 3000},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "fragments": FRAGMENTS_CACHE}
 
 LOGGING = {
     "version": 1,

@@ -40,6 +40,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_cache",
-    }
+    },
+    "fragments": FRAGMENTS_CACHE,  # noqa: F405
 }
 LOGGING["root"]["level"] = "INFO"  # noqa: F405

@@ -3,9 +3,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -18,6 +20,7 @@ from wagtail.search import index
 from search import documents as search_documents
 from search.word_starts import word_starts
 
+from .. import page_cache  # noqa: F401 (connects what renews the cache of public pages)
 from ..editor import OwnLanguageFirstObjectList, PracticePageForm
 from ..vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country
 from .bilingual import OwnLanguageCleanMixin, text_in
@@ -49,6 +52,18 @@ class PracticeIndexPage(ListingMixin, RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("practice listing")
+
+    def route(self, request, path_components):
+        if len(path_components) == 2:
+            try:
+                self.resolve_subpage(f"/{path_components[0]}/{path_components[1]}/")
+            except Http404:
+                # An organisation's practice: found by its address in one query, where Wagtail spends two
+                # per level (the child, then its specific page); the organisation page need not be live.
+                practice = PracticePage.objects.filter(url_path=f"{self.url_path}{path_components[0]}/{path_components[1]}/")
+                if practice := practice.first():
+                    return practice.route(request, [])
+        return super().route(request, path_components)
 
     @path("")
     def index(self, request):
@@ -262,7 +277,8 @@ class PracticePage(OwnLanguageCleanMixin, Page):
             countries=[Country(code).label for code in self.countries],
             audiences=[Audience(code).label for code in self.audiences],
             age_groups=[AgeGroup(code).label for code in self.age_groups],
-            listing=self.get_ancestors().type(PracticeIndexPage).first(),
+            # Only the parts of the page that are not cached yet ask for it (practices/page_cache.py).
+            listing=SimpleLazyObject(lambda: self.get_ancestors().type(PracticeIndexPage).first()),
         )
         return context
 

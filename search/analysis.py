@@ -150,6 +150,15 @@ def tokens(text):
     return tuple(tokenize(text))
 
 
+def joined_tokens(texts):
+    """The Tokens of " ".join(texts), from each text's remembered Tokens: a space never joins two words."""
+    offset = 0
+    for text in texts:
+        for token in tokens(text):
+            yield token._replace(start=token.start + offset, end=token.end + offset)
+        offset += len(text) + 1
+
+
 def terms(text):
     """The index terms of a text, in order, parts of compounds after the compound."""
     return [term for token in tokenize(text) for term in token.terms]
@@ -174,7 +183,7 @@ def as_written(word):
 def surfaces_and_terms(text):
     """Each word's head term and, where it differs, the word as written: for prefix matching."""
     words = []
-    for token in tokenize(text):
+    for token in tokens(text):
         surface = as_written(text[token.start : token.end])
         words += [token.terms[0], surface] if surface != token.terms[0] else [surface]
     return " ".join(dict.fromkeys(words))

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from django.db import connections, router, transaction
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
 from modelcluster.models import get_all_child_relations
 from treebeard.exceptions import PathOverflow
-from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published
@@ -361,7 +361,9 @@ class Importer:
         for page in pages:
             page._state.adding = False
             page._state.db = using
-            logger.info('Page created: "%s" id=%d content_type=practices.PracticePage path=%s', page.title, page.id, page.url_path)
+            logger.info(
+                'Page created: "%s" id=%d content_type=practices.PracticePage path=%s', page.title, page.id, page.url_path
+            )
             # Searched once the import's bulk_indexing block ends, as a saved page would be.
             post_save.send(sender=PracticePage, instance=page, created=True, update_fields=None, raw=False, using=using)
             self._links += [PracticePage.topics.through(practicepage_id=page.pk, topic_id=t.pk) for t in page.topics.all()]

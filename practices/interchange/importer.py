@@ -350,14 +350,16 @@ class Importer:
             pre_save.send(sender=PracticePage, instance=page, raw=False, using=using, update_fields=None)
         base_fields = [f for f in Page._meta.local_concrete_fields if f is not Page._meta.auto_field]
         own_fields = PracticePage._meta.local_concrete_fields
-        for model, fields in ((Page, base_fields), (PracticePage, own_fields)):
-            returning = Page._meta.db_returning_fields if model is Page else None
-            size = ops.bulk_batch_size(fields, pages)
-            for start in range(0, len(pages), size):
-                batch = pages[start : start + size]
-                rows = model._base_manager._insert(batch, fields=fields, returning_fields=returning, using=using)
-                for page, row in zip(batch, rows or (), strict=False):
-                    page.id = page.page_ptr_id = row[0]
+        # Page rows first, returning their ids (SQLite and PostgreSQL both can); then the practice rows.
+        size = ops.bulk_batch_size(base_fields, pages)
+        for start in range(0, len(pages), size):
+            batch = pages[start : start + size]
+            rows = Page._base_manager._insert(batch, base_fields, returning_fields=Page._meta.db_returning_fields, using=using)
+            for page, (pk,) in zip(batch, rows, strict=True):
+                page.id = page.page_ptr_id = pk
+        size = ops.bulk_batch_size(own_fields, pages)
+        for start in range(0, len(pages), size):
+            PracticePage._base_manager._insert(pages[start : start + size], own_fields, using=using)
         for page in pages:
             page._state.adding = False
             page._state.db = using

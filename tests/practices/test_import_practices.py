@@ -493,8 +493,12 @@ def test_practices_written_in_several_batches_are_pages_like_any_other(client, v
     monkeypatch.setattr("practices.interchange.importer.INSERT_BATCH", 2)
     run(write_lines(tmp_path, GOOD))
     lines = [
-        practice(f"batch-{n}", en=(f"Quokka helpline {n}", "A chat helpline."), ja=(f"クオッカ相談 {n}", "チャット相談です。"),
-                 organisation=None if n % 2 else GOOD["organisation"])
+        practice(
+            f"batch-{n}",
+            en=(f"Quokka helpline {n}", "A chat helpline."),
+            ja=(f"クオッカ相談 {n}", "チャット相談です。"),
+            organisation=None if n % 2 else GOOD["organisation"],
+        )
         for n in range(5)
     ]
     updated = {**GOOD, "related": [{"slug": "batch-4", "relation": "inspired-by"}]}
@@ -514,6 +518,7 @@ def test_practices_written_in_several_batches_are_pages_like_any_other(client, v
     assert {r["slug"] for r in search(client, q="クオッカ")["results"]} == {f"batch-{n}" for n in range(5)}
     assert {p.slug for p in PracticePage.objects.search("quokka")} == {f"batch-{n}" for n in range(5)}
     assert [r.target.slug for r in PracticePage.objects.get(slug="good-practice").relations.all()] == ["batch-4"]
+
 
 # Translation provenance (docs/data-formats.md) ----------------------------------------------------
 

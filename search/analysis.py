@@ -74,9 +74,16 @@ def fold_latin(word):
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
 
 
+@lru_cache(maxsize=65536)
+def _latin_term(word):
+    """A Latin word's index term, or None for a stopword or a single letter."""
+    word = fold_latin(word).split("'")[0]
+    if not word or word in _stopwords("stopwords_en.txt") or (len(word) == 1 and not word.isdigit()):
+        return None
+    return _english_forms().get(word) or _stemmer().stemWord(word)
+
+
 def _latin_tokens(text, offset):
-    stopwords = _stopwords("stopwords_en.txt")
-    stemmer = _stemmer()
     normalized = unicodedata.normalize("NFKC", text)
     origin = None
     if len(normalized) != len(text):
@@ -85,10 +92,9 @@ def _latin_tokens(text, offset):
         normalized = "".join(pieces)
         origin = [index for index, piece in enumerate(pieces) for _char in piece]
     for match in LATIN_WORD.finditer(normalized):
-        word = fold_latin(match.group()).split("'")[0]
-        if not word or word in stopwords or (len(word) == 1 and not word.isdigit()):
+        stem = _latin_term(match.group())
+        if stem is None:
             continue
-        stem = _english_forms().get(word) or stemmer.stemWord(word)
         start, end = (match.start(), match.end()) if origin is None else (origin[match.start()], origin[match.end() - 1] + 1)
         yield Token(offset + start, offset + end, (stem,))
 
@@ -104,27 +110,48 @@ def _morphemes(text):
             yield start, morpheme
 
 
+def _morpheme_terms(morpheme):
+    """A morpheme's index terms (a compound's parts after it), or None for a function word."""
+    pos = morpheme.part_of_speech()
+    if pos[0] not in CONTENT_POS or pos[1] in FUNCTION_SUBPOS:
+        return None
+    term = _clean(morpheme.normalized_form())
+    if not term or term in _stopwords("stopwords_ja.txt"):
+        return None
+    terms = [term]
+    if pos[0] != "名詞" or morpheme.end() - morpheme.begin() < 3:
+        return tuple(terms)
+    # Compounds also index their parts (小学校 → 学校, 相談窓口 → 相談, 窓口) so a part finds the whole.
+    for mode in (SplitMode.B, SplitMode.A):
+        for part in morpheme.split(mode):
+            part_term = _clean(part.normalized_form())
+            if len(part_term) > 1 and part_term not in terms and part_term not in _stopwords("stopwords_ja.txt"):
+                terms.append(part_term)
+    return tuple(terms)
+
+
+# A dictionary word's terms depend only on the word and on whether it is written in three characters
+# or more: remembered, as most words of a text are common ones. Unknown words are analysed each time.
+_word_terms = {}
+WORD_TERMS_LIMIT = 100_000
+
+
 def _japanese_tokens(text, offset):
-    stopwords = _stopwords("stopwords_ja.txt")
     for chunk_start, morpheme in _morphemes(text):
         offset_here = offset + chunk_start
-        pos = morpheme.part_of_speech()
-        if pos[0] not in CONTENT_POS or pos[1] in FUNCTION_SUBPOS:
-            continue
-        term = _clean(morpheme.normalized_form())
-        if not term or term in stopwords:
-            continue
-        terms = [term]
-        if pos[0] != "名詞" or morpheme.end() - morpheme.begin() < 3:
-            yield Token(offset_here + morpheme.begin(), offset_here + morpheme.end(), tuple(terms))
-            continue
-        # Compounds also index their parts (小学校 → 学校, 相談窓口 → 相談, 窓口) so a part finds the whole.
-        for mode in (SplitMode.B, SplitMode.A):
-            for part in morpheme.split(mode):
-                part_term = _clean(part.normalized_form())
-                if len(part_term) > 1 and part_term not in terms and part_term not in stopwords:
-                    terms.append(part_term)
-        yield Token(offset_here + morpheme.begin(), offset_here + morpheme.end(), tuple(terms))
+        begin, end = morpheme.begin(), morpheme.end()
+        if morpheme.is_oov():
+            terms = _morpheme_terms(morpheme)
+        else:
+            key = (morpheme.dictionary_id(), morpheme.word_id(), end - begin < 3)
+            terms = _word_terms.get(key, _word_terms)
+            if terms is _word_terms:
+                terms = _morpheme_terms(morpheme)
+                if len(_word_terms) >= WORD_TERMS_LIMIT:
+                    _word_terms.clear()
+                _word_terms[key] = terms
+        if terms:
+            yield Token(offset_here + begin, offset_here + end, terms)
 
 
 def tokenize(text):
@@ -148,6 +175,15 @@ def digest(text):
 def tokens(text):
     """The Tokens of a text, remembered: result lists highlight the same summaries again and again."""
     return tuple(tokenize(text))
+
+
+def joined_tokens(texts):
+    """The Tokens of " ".join(texts), from each text's remembered Tokens: a space never joins two words."""
+    offset = 0
+    for text in texts:
+        for token in tokens(text):
+            yield token._replace(start=token.start + offset, end=token.end + offset)
+        offset += len(text) + 1
 
 
 def terms(text):
@@ -174,7 +210,7 @@ def as_written(word):
 def surfaces_and_terms(text):
     """Each word's head term and, where it differs, the word as written: for prefix matching."""
     words = []
-    for token in tokenize(text):
+    for token in tokens(text):
         surface = as_written(text[token.start : token.end])
         words += [token.terms[0], surface] if surface != token.terms[0] else [surface]
     return " ".join(dict.fromkeys(words))

@@ -6,7 +6,7 @@ from django.utils.html import strip_tags
 
 from practices.vocabulary import LANGUAGE_CODES
 
-from .analysis import analyse, digest, surfaces_and_terms, tokenize
+from .analysis import analyse, digest, surfaces_and_terms, tokens
 
 # A practice's facets: what readers filter by and what every search counts (`facet_<name>` in the index).
 FACETS = ("topic", "scheme", "country", "audience", "age", "language")
@@ -46,16 +46,24 @@ def _text(page, field, code):
     return value if field in PLAIN_FIELDS else plain_text(value)
 
 
+def _analyse(text, field):
+    # Titles and summaries are read word by word for other fields too (autocomplete, the admin's search,
+    # highlighting): their remembered Tokens serve them all. Longer text is analysed once, uncached.
+    if field in PLAIN_FIELDS:
+        return " ".join(term for token in tokens(text) for term in token.terms)
+    return analyse(text)
+
+
 def analysed_fields(page, *fields):
     """Both language versions of the given fields, analysed, in one string."""
-    texts = (_text(page, field, code) for field in fields for code in LANGUAGE_CODES)
-    return " ".join(analysed for analysed in map(analyse, texts) if analysed)
+    texts = ((_text(page, field, code), field) for field in fields for code in LANGUAGE_CODES)
+    return " ".join(analysed for analysed in (_analyse(text, field) for text, field in texts) if analysed)
 
 
 def summary_tokens(page):
     """The words of each language's summary, with their places and terms, for highlighting."""
     summaries = {code: getattr(page, f"summary_{code}", "") or "" for code in LANGUAGE_CODES}
-    return {code: {"digest": digest(text), "tokens": tuple(tokenize(text))} for code, text in summaries.items() if text}
+    return {code: {"digest": digest(text), "tokens": tokens(text)} for code, text in summaries.items() if text}
 
 
 def analysed_names(page):

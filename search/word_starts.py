@@ -5,17 +5,22 @@ punctuation, so ネットいじめ inside a sentence was never found. Indexed as
 (ネットいじめについて, いじめについて …), any word a Japanese editor types is the start of a token.
 """
 
-from .analysis import JAPANESE_RUN, as_written, tokenize
+from .analysis import JAPANESE_RUN, as_written, joined_tokens
 
 # Long enough for a compound of several words, short enough to keep the index small.
 LONGEST = 24
 
 
-def word_starts(text):
-    """The text's words as written, their index terms, and each Japanese word's run onwards."""
-    runs = [match.span() for match in JAPANESE_RUN.finditer(text or "")]
+def word_starts(*texts):
+    """The words of the texts (joined by spaces) as written, their index terms, and each Japanese word's run onwards.
+
+    Texts, not their join, so that titles and summaries are tokenised once for every index field.
+    """
+    texts = [text or "" for text in texts]
+    text = " ".join(texts)
+    runs = [match.span() for match in JAPANESE_RUN.finditer(text)]
     pieces = []
-    for token in tokenize(text or ""):
+    for token in joined_tokens(texts):
         end = next((run_end for run_start, run_end in runs if run_start <= token.start < run_end), token.end)
         pieces.append(as_written(text[token.start : min(end, token.start + LONGEST)]))
         pieces.append(as_written(text[token.start : token.end]))

@@ -1,11 +1,15 @@
 """Import practices from JSON Lines (CONTRACT §5): validate every line against the file and the database, then write."""
 
 import json
+import logging
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
+from modelcluster.models import get_all_child_relations
+from treebeard.exceptions import PathOverflow
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published
@@ -20,6 +24,9 @@ from .locking import import_lock
 from .schema import Invalid, validate
 
 VOCABULARY = {"topics": Topic, "schemes": Scheme}
+INSERT_BATCH = 500
+# Page.save() logs each page it creates here; so does the import, which writes them without it.
+logger = logging.getLogger("wagtail")
 
 
 class Unreadable(Exception):
@@ -196,6 +203,7 @@ class Importer:
         self.created = self.updated = self.unchanged = 0
         self._last_paths = {}
         self._new_children = {}
+        self._unsaved = []  # new pages not yet in the database (_insert_pages)
         self._new_pages = []
         self._links = []
         self._known = {}
@@ -275,7 +283,11 @@ class Importer:
         if page is None:
             self._new_relations.append((self.create(parent, data["slug"], values, topics, schemes), data["related"]))
             self.created += 1
+            if len(self._unsaved) >= INSERT_BATCH:
+                self._insert_pages()
             return
+        # An update may relate to a practice created above: every new page has its id from here on.
+        self._insert_pages()
         relations = self.relations(data)
         if self._same(page, values, topics, schemes, relations):
             self.unchanged += 1
@@ -298,8 +310,9 @@ class Importer:
 
         This is what add_child, save_revision and publish do for a new page, without the per-page
         queries they spend on pages that already exist: imports must run at hundreds of practices a
-        second. The record was validated already; finish() writes the revisions, topic and scheme
-        links and the audit log in bulk.
+        second. The record was validated already; the page is written with others in one insert per
+        table (_insert_pages), and finish() writes the revisions, topic and scheme links and the audit
+        log in bulk.
         """
         now = timezone.now()
         page = PracticePage(
@@ -316,15 +329,49 @@ class Importer:
         page.path = self._next_path(parent)
         page.locale_id = parent.locale_id
         page._cached_parent_obj = parent
-        page.save(clean=False, log_action=None)
-        self._links += [PracticePage.topics.through(practicepage_id=page.pk, topic_id=t.pk) for t in topics]
-        self._links += [PracticePage.schemes.through(practicepage_id=page.pk, scheme_id=s.pk) for s in schemes]
-        # In memory only (the links above are what is stored): the revision records them.
+        page.set_url_path(parent)
+        # In memory only (the links written in finish() are what is stored): the revision records them,
+        # and a new page has no documents or comments, which the revision would otherwise query for.
         page.topics = topics
         page.schemes = schemes
-        self._new_pages.append(page)
-        self._pks[slug] = page.pk
+        for relation in get_all_child_relations(PracticePage):
+            setattr(page, relation.get_accessor_name(), [])
+        self._unsaved.append(page)
         return page
+
+    def _insert_pages(self):
+        """Write the pages create() prepared: what Page.save() does for each, as one insert per table and batch."""
+        pages, self._unsaved = self._unsaved, []
+        if not pages:
+            return
+        using = router.db_for_write(PracticePage)
+        ops = connections[using].ops
+        for page in pages:
+            pre_save.send(sender=PracticePage, instance=page, raw=False, using=using, update_fields=None)
+        base_fields = [f for f in Page._meta.local_concrete_fields if f is not Page._meta.auto_field]
+        own_fields = PracticePage._meta.local_concrete_fields
+        # Page rows first, returning their ids (SQLite and PostgreSQL both can); then the practice rows.
+        size = ops.bulk_batch_size(base_fields, pages)
+        for start in range(0, len(pages), size):
+            batch = pages[start : start + size]
+            rows = Page._base_manager._insert(batch, base_fields, returning_fields=Page._meta.db_returning_fields, using=using)
+            for page, (pk,) in zip(batch, rows, strict=True):
+                page.id = page.page_ptr_id = pk
+        size = ops.bulk_batch_size(own_fields, pages)
+        for start in range(0, len(pages), size):
+            PracticePage._base_manager._insert(pages[start : start + size], own_fields, using=using)
+        for page in pages:
+            page._state.adding = False
+            page._state.db = using
+            logger.info(
+                'Page created: "%s" id=%d content_type=practices.PracticePage path=%s', page.title, page.id, page.url_path
+            )
+            # Searched once the import's bulk_indexing block ends, as a saved page would be.
+            post_save.send(sender=PracticePage, instance=page, created=True, update_fields=None, raw=False, using=using)
+            self._links += [PracticePage.topics.through(practicepage_id=page.pk, topic_id=t.pk) for t in page.topics.all()]
+            self._links += [PracticePage.schemes.through(practicepage_id=page.pk, scheme_id=s.pk) for s in page.schemes.all()]
+            self._pks[page.slug] = page.pk
+            self._new_pages.append(page)
 
     def _next_path(self, parent):
         last = self._last_paths.get(parent.pk)
@@ -332,14 +379,17 @@ class Importer:
             # Not parent.get_last_child(): it trusts the parent's numchild as loaded, which is stale
             # once this import has added an organisation page under the listing.
             children = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
-            last = children.order_by("-path").values_list("path", flat=True).first()
-        path = Page(path=last)._inc_path() if last else Page._get_path(parent.path, parent.depth + 1, 1)
-        self._last_paths[parent.pk] = path
+            path = children.order_by("-path").values_list("path", flat=True).first()
+            last = Page._str2int(path[-Page.steplen :]) if path else 0
+        if last + 1 >= len(Page.alphabet) ** Page.steplen:
+            raise PathOverflow(f"no room for another page under {parent.url_path}")
+        self._last_paths[parent.pk] = last + 1
         self._new_children[parent.pk] = self._new_children.get(parent.pk, 0) + 1
-        return path
+        return Page._get_path(parent.path, parent.depth + 1, last + 1)
 
     def finish(self):
         """Count new children on their parents, as add_child would; write revisions, links and audit log."""
+        self._insert_pages()
         for parent_pk, count in self._new_children.items():
             Page.objects.filter(pk=parent_pk).update(numchild=F("numchild") + count)
         for through in (PracticePage.topics.through, PracticePage.schemes.through):

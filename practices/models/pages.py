@@ -341,7 +341,7 @@ class PracticePage(OwnLanguageCleanMixin, Page):
     @search_documents.memoised
     def index_admin_search(self):
         texts = [getattr(self, f"{field}_{code}") or "" for field in ("title", "summary") for code in LANGUAGE_CODES]
-        return word_starts(" ".join(texts))
+        return word_starts(*texts)
 
     def raw_japanese_text(self):
         return search_documents.raw_text(self, "ja")

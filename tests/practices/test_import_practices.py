@@ -486,6 +486,40 @@ def test_the_page_tree_has_no_problems_after_an_import(vocabulary, tmp_path):
     assert Page.find_problems() == ([], [], [], [], [])
 
 
+
+def test_practices_written_in_several_batches_are_pages_like_any_other(client, vocabulary, tmp_path, monkeypatch):
+    # New practices are inserted a batch at a time (importer.INSERT_BATCH); an update relating to one of
+    # them comes after every batch is in.
+    monkeypatch.setattr("practices.interchange.importer.INSERT_BATCH", 2)
+    run(write_lines(tmp_path, GOOD))
+    lines = [
+        practice(
+            f"batch-{n}",
+            en=(f"Quokka helpline {n}", "A chat helpline."),
+            ja=(f"クオッカ相談 {n}", "チャット相談です。"),
+            organisation=None if n % 2 else GOOD["organisation"],
+        )
+        for n in range(5)
+    ]
+    updated = {**GOOD, "related": [{"slug": "batch-4", "relation": "inspired-by"}]}
+    assert run(write_lines(tmp_path, *lines, updated))[0].startswith("5 created, 1 updated")
+    assert Page.find_problems() == ([], [], [], [], [])
+    for n in range(5):
+        page = PracticePage.objects.get(slug=f"batch-{n}")
+        owner = "test-ngo/" if n % 2 == 0 else ""
+        assert page.url_path.endswith(f"/practices/{owner}batch-{n}/")
+        assert page.live_revision == page.latest_revision and page.latest_revision.as_object().title_ja == f"クオッカ相談 {n}"
+        for lang in ("en", "ja"):
+            with translation.override(lang):
+                url = page.get_url()
+            assert url == f"/{lang}/practices/{owner}batch-{n}/"
+            assert client.get(url).status_code == 200
+    assert {r["slug"] for r in search(client, q="quokka")["results"]} == {f"batch-{n}" for n in range(5)}
+    assert {r["slug"] for r in search(client, q="クオッカ")["results"]} == {f"batch-{n}" for n in range(5)}
+    assert {p.slug for p in PracticePage.objects.search("quokka")} == {f"batch-{n}" for n in range(5)}
+    assert [r.target.slug for r in PracticePage.objects.get(slug="good-practice").relations.all()] == ["batch-4"]
+
+
 # Translation provenance (docs/data-formats.md) ----------------------------------------------------
 
 TRANSLATED = practice(

@@ -2,14 +2,22 @@
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connections
 from django.utils import translation
 from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
-from practices.loaders import DEMO_PRACTICES_FILE
+from portal.helplines import load_helplines
+from portal.journeys import load_journeys
+from portal.setup import ensure_page_tree
+from practices.loaders import DEMO_PRACTICES_FILE, load_schemes, load_topics
+from search import glossary
 from tests.conftest import missing_service
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -83,16 +91,77 @@ def practices_wait_for_the_embedding_worker(settings):
     settings.TASKS = {**settings.TASKS, "embeddings": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
-@pytest.fixture
-def site_url(live_server, transactional_db, django_db_serialized_rollback, demo):
-    """The live server's root URL, serving the 30 demo practices.
+@pytest.fixture(scope="session")
+def server(django_db_setup):
+    """Django's live server, for the whole run (pytest-django's live_server would make every test flush the database)."""
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
 
-    The live server reads committed data, so the database is flushed after each test; the
-    serialized rollback brings back what the migrations made (Wagtail's root page and locale).
-    """
-    from portal.helplines import load_helplines
-    from portal.journeys import load_journeys
 
+def load_demo_site():
+    """The 30 demo practices, the vocabulary, helplines and journeys, as the site serves them."""
+    ensure_page_tree()
+    load_topics()
+    load_schemes()
+    glossary.load_file()
+    call_command("import_practices", str(DEMO_PRACTICES_FILE), stdout=open(os.devnull, "w"))
     load_helplines()
     load_journeys()
-    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def snapshots():
+    """Copies of the test database (in-memory SQLite): as the run set it up, and with the demo site loaded."""
+    copies = {}
+    yield copies
+    for copy in copies.values():
+        copy.close()
+
+
+@pytest.fixture
+def db(request, django_db_setup, django_db_blocker, snapshots, practices_wait_for_the_embedding_worker):
+    """The demo site, committed, for the live server to serve; the database is as before the test afterwards.
+
+    Importing the demo takes seconds, and flushing the database then restoring what the migrations made
+    (TransactionTestCase) a few more: on in-memory SQLite (tests/run.sh) the first test copies the database
+    before and after importing, and each test starts from the second copy and ends by restoring the first.
+    """
+    with django_db_blocker.unblock():
+        connection = connections["default"]
+        if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+            yield from flushed_demo_site(connection)
+            return
+        connection.ensure_connection()
+        if "demo" in snapshots:
+            snapshots["demo"].backup(connection.connection)
+        else:
+            snapshots["clean"] = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(snapshots["clean"])
+            load_demo_site()
+            snapshots["demo"] = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(snapshots["demo"])
+        yield
+        snapshots["clean"].backup(connection.connection)
+        forget_cached_state()
+
+
+def flushed_demo_site(connection):
+    """Other databases: the demo imported for each test, then the database flushed and refilled as after the migrations."""
+    load_demo_site()
+    yield
+    call_command("flush", verbosity=0, interactive=False, database=connection.alias)
+    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+    forget_cached_state()
+
+
+def forget_cached_state():
+    """What the process remembers of the database the test changed (the glossary, cached site roots)."""
+    glossary.forget()
+    cache.clear()
+
+
+@pytest.fixture
+def site_url(server, db):
+    """The live server's root URL, serving the 30 demo practices."""
+    return server.url

@@ -4,6 +4,7 @@ import json
 import os
 import uuid
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.db import connections
@@ -15,11 +16,32 @@ from modelsearch.index import get_indexed_models
 
 from portal.setup import ensure_page_tree
 from practices.loaders import DEMO_PRACTICES_FILE, load_schemes, load_topics
-from search import glossary
+from search import embeddings, glossary
 from search.backends.elasticsearch import drop_indexes
 from tests.services import elasticsearch_unavailable
 
 ELASTICSEARCH_TEST_URL = os.environ.get("ELASTICSEARCH_TEST_URL", "")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="deselect the tests that never touch the test database (tests/run.sh's second database run)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    keep, drop = [], []
+    for item in items:
+        # db, transactional_db and the live-server fixtures all go through pytest-django's helper.
+        touches = item.get_closest_marker("django_db") or "_django_db_helper" in item.fixturenames
+        (keep if touches else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def missing_service(name, hint):
@@ -39,6 +61,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for connection in connections.all(initialized_only=True):
             if hasattr(connection, "_test_serialized_contents"):
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def embeddings_remembered():
+    """The model encodes each text once per test process: many tests import the demo, whose 42 language versions
+    took ~1 s to encode each time. The vectors are the model's own, as search/embeddings.py normalises them."""
+
+    def remembering(load):
+        def wrapped():
+            embedder = load()
+            encode, vectors = embedder._encode, {}
+
+            def remembered(texts):
+                if new := [text for text in dict.fromkeys(texts) if text not in vectors]:
+                    vectors.update(zip(new, np.asarray(encode(new)).reshape(len(new), embedder.dims), strict=True))
+                return np.array([vectors[text] for text in texts]).reshape(len(texts), embedder.dims)
+
+            embedder._encode = remembered
+            return embedder
+
+        return wrapped
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, load in list(embeddings.MODELS.items()):
+            patch.setitem(embeddings.MODELS, name, remembering(load))
+        embeddings._load.cache_clear()
+        yield
+    embeddings._load.cache_clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import uuid
 import numpy as np
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from elastic_transport import JsonSerializer
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import bulk
@@ -57,10 +56,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Build the page tree once in the test database, so that each test's rollback keeps it."""
     with django_db_blocker.unblock():
         ensure_page_tree()
-        # Serialized rollback (the browser tests) must bring back this state, not the migrations' one.
-        for connection in connections.all(initialized_only=True):
-            if hasattr(connection, "_test_serialized_contents"):
-                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -57,19 +57,10 @@ def browser():
     """Debian's Chromium, headless; Playwright's own browser download is never used."""
     if not os.access(CHROMIUM, os.X_OK):
         missing_service("Chromium", "tests/browser.sh ensure")
-    # Between calls Playwright marks its event loop as running in this thread, so Django hands out
-    # new connection objects from then on; they must still restore what the migrations made.
-    serialized = {
-        connection.alias: connection._test_serialized_contents
-        for connection in connections.all(initialized_only=True)
-        if hasattr(connection, "_test_serialized_contents")
-    }
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
         # the database calls the fixtures make from it. Only while the browser is up.
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        for alias, contents in serialized.items():
-            connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
@@ -87,7 +78,7 @@ def page(browser):
 def practices_wait_for_the_embedding_worker(settings):
     """Published practices queue for embedding instead of being embedded at once (the immediate backend of the
     other tests): the browser tests meet the site as it is before the worker has run, found lexically, and the
-    demo import each test makes skips embedding 42 language versions. The hybrid has its own tests."""
+    demo import skips embedding 42 language versions. The hybrid has its own tests."""
     settings.TASKS = {**settings.TASKS, "embeddings": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
@@ -112,15 +103,16 @@ def load_demo_site():
 
 @pytest.fixture(scope="session")
 def snapshots():
-    """Copies of the test database (in-memory SQLite): as the run set it up, and with the demo site loaded."""
+    """Copies of the test database as the run set it up and with the demo site loaded (in-memory SQLite; else serialized)."""
     copies = {}
     yield copies
     for copy in copies.values():
-        copy.close()
+        if isinstance(copy, sqlite3.Connection):
+            copy.close()
 
 
 @pytest.fixture
-def db(request, django_db_setup, django_db_blocker, snapshots, practices_wait_for_the_embedding_worker):
+def db(django_db_setup, django_db_blocker, snapshots, practices_wait_for_the_embedding_worker):
     """The demo site, committed, for the live server to serve; the database is as before the test afterwards.
 
     Importing the demo takes seconds, and flushing the database then restoring what the migrations made
@@ -130,7 +122,7 @@ def db(request, django_db_setup, django_db_blocker, snapshots, practices_wait_fo
     with django_db_blocker.unblock():
         connection = connections["default"]
         if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-            yield from flushed_demo_site(connection)
+            yield from flushed_demo_site(connection, snapshots)
             return
         connection.ensure_connection()
         if "demo" in snapshots:
@@ -146,12 +138,14 @@ def db(request, django_db_setup, django_db_blocker, snapshots, practices_wait_fo
         forget_cached_state()
 
 
-def flushed_demo_site(connection):
-    """Other databases: the demo imported for each test, then the database flushed and refilled as after the migrations."""
+def flushed_demo_site(connection, snapshots):
+    """Other databases: the demo imported for each test, then the database flushed and refilled as it was before."""
+    if "serialized" not in snapshots:
+        snapshots["serialized"] = connection.creation.serialize_db_to_string()
     load_demo_site()
     yield
     call_command("flush", verbosity=0, interactive=False, database=connection.alias)
-    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+    connection.creation.deserialize_db_from_string(snapshots["serialized"])
     forget_cached_state()
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite (`make test`):
 #   1. everything but the browser tests on SQLite, with Elasticsearch;
-#   2. the same on PostgreSQL, with Elasticsearch (the production-like run);
+#   2. the same on PostgreSQL, with Elasticsearch (the production-like run), less the tests that never
+#      touch the database;
 #   3. the browser tests in Debian's Chromium (with axe-core for the accessibility check).
 # pytest owns the services (tests/services.py): --elasticsearch starts a throwaway node for the run,
 # --postgresql a throwaway PostgreSQL cluster; each stops when its run ends. Under CI=true a service
@@ -52,7 +53,10 @@ timed "SQLite + Elasticsearch" \
 
 # The API's Elasticsearch variants already ran above; PostgreSQL is the fallback engine here
 # (tests/search/test_elasticsearch.py still runs: indexing, rebuilds and the outage on PostgreSQL).
+# --database-tests-only: a test that never touches the test database (text analysis, query parsing,
+# fusion, the settings checks that run manage.py on a SQLite file of their own) runs the same code on
+# any database, and ran above; every test that does touch it runs again on PostgreSQL.
 TEST_SEARCH_BACKENDS=database timed "PostgreSQL + Elasticsearch" \
-  $PY -m pytest tests -m "not browser" -n "$WORKERS" --elasticsearch --postgresql -p no:cacheprovider "$@"
+  $PY -m pytest tests -m "not browser" -n "$WORKERS" --elasticsearch --postgresql --database-tests-only -p no:cacheprovider "$@"
 
 timed "Browser (Chromium)" $PY -m pytest tests -m browser -n "$WORKERS" "$@"

@@ -2,14 +2,22 @@
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connections
 from django.utils import translation
 from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
-from practices.loaders import DEMO_PRACTICES_FILE
+from portal.helplines import load_helplines
+from portal.journeys import load_journeys
+from portal.setup import ensure_page_tree
+from practices.loaders import DEMO_PRACTICES_FILE, load_schemes, load_topics
+from search import glossary
 from tests.conftest import missing_service
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -49,19 +57,10 @@ def browser():
     """Debian's Chromium, headless; Playwright's own browser download is never used."""
     if not os.access(CHROMIUM, os.X_OK):
         missing_service("Chromium", "tests/browser.sh ensure")
-    # Between calls Playwright marks its event loop as running in this thread, so Django hands out
-    # new connection objects from then on; they must still restore what the migrations made.
-    serialized = {
-        connection.alias: connection._test_serialized_contents
-        for connection in connections.all(initialized_only=True)
-        if hasattr(connection, "_test_serialized_contents")
-    }
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
         # the database calls the fixtures make from it. Only while the browser is up.
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        for alias, contents in serialized.items():
-            connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
@@ -79,20 +78,84 @@ def page(browser):
 def practices_wait_for_the_embedding_worker(settings):
     """Published practices queue for embedding instead of being embedded at once (the immediate backend of the
     other tests): the browser tests meet the site as it is before the worker has run, found lexically, and the
-    demo import each test makes skips embedding 42 language versions. The hybrid has its own tests."""
+    demo import skips embedding 42 language versions. The hybrid has its own tests."""
     settings.TASKS = {**settings.TASKS, "embeddings": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
-@pytest.fixture
-def site_url(live_server, transactional_db, django_db_serialized_rollback, demo):
-    """The live server's root URL, serving the 30 demo practices.
+@pytest.fixture(scope="session")
+def server(django_db_setup):
+    """Django's live server, for the whole run (pytest-django's live_server would make every test flush the database)."""
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
 
-    The live server reads committed data, so the database is flushed after each test; the
-    serialized rollback brings back what the migrations made (Wagtail's root page and locale).
-    """
-    from portal.helplines import load_helplines
-    from portal.journeys import load_journeys
 
+def load_demo_site():
+    """The 30 demo practices, the vocabulary, helplines and journeys, as the site serves them."""
+    ensure_page_tree()
+    load_topics()
+    load_schemes()
+    glossary.load_file()
+    call_command("import_practices", str(DEMO_PRACTICES_FILE), stdout=open(os.devnull, "w"))
     load_helplines()
     load_journeys()
-    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def snapshots():
+    """Copies of the test database as the run set it up and with the demo site loaded (in-memory SQLite; else serialized)."""
+    copies = {}
+    yield copies
+    for copy in copies.values():
+        if isinstance(copy, sqlite3.Connection):
+            copy.close()
+
+
+@pytest.fixture
+def db(django_db_setup, django_db_blocker, snapshots, practices_wait_for_the_embedding_worker):
+    """The demo site, committed, for the live server to serve; the database is as before the test afterwards.
+
+    Importing the demo takes seconds, and flushing the database then restoring what the migrations made
+    (TransactionTestCase) a few more: on in-memory SQLite (tests/run.sh) the first test copies the database
+    before and after importing, and each test starts from the second copy and ends by restoring the first.
+    """
+    with django_db_blocker.unblock():
+        connection = connections["default"]
+        if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+            yield from flushed_demo_site(connection, snapshots)
+            return
+        connection.ensure_connection()
+        if "demo" in snapshots:
+            snapshots["demo"].backup(connection.connection)
+        else:
+            snapshots["clean"] = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(snapshots["clean"])
+            load_demo_site()
+            snapshots["demo"] = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(snapshots["demo"])
+        yield
+        snapshots["clean"].backup(connection.connection)
+        forget_cached_state()
+
+
+def flushed_demo_site(connection, snapshots):
+    """Other databases: the demo imported for each test, then the database flushed and refilled as it was before."""
+    if "serialized" not in snapshots:
+        snapshots["serialized"] = connection.creation.serialize_db_to_string()
+    load_demo_site()
+    yield
+    call_command("flush", verbosity=0, interactive=False, database=connection.alias)
+    connection.creation.deserialize_db_from_string(snapshots["serialized"])
+    forget_cached_state()
+
+
+def forget_cached_state():
+    """What the process remembers of the database the test changed (the glossary, cached site roots)."""
+    glossary.forget()
+    cache.clear()
+
+
+@pytest.fixture
+def site_url(server, db):
+    """The live server's root URL, serving the 30 demo practices."""
+    return server.url

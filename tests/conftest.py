@@ -6,6 +6,7 @@ import uuid
 
 import numpy as np
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from elastic_transport import JsonSerializer
 from elasticsearch import Elasticsearch
@@ -56,6 +57,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Build the page tree once in the test database, so that each test's rollback keeps it."""
     with django_db_blocker.unblock():
         ensure_page_tree()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # The cache outlives a test's rolled-back database: rate-limit counts, and the generation of cached page
+    # fragments (practices/page_cache.py).
+    cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

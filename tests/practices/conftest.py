@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
@@ -16,12 +15,6 @@ from tests.practices.factories import OrganisationFactory, PracticePageFactory
 PASSWORD = "demo-password"
 EU_NGO = {"slug": "demo-ngo-eu", "name": {"en": "Demo NGO Europe"}, "country": "BE"}
 JP_NGO = {"slug": "demo-ngo-jp", "name": {"en": "Demo NPO Japan", "ja": "デモNPO日本"}, "country": "JP"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The join form's rate limit counts in the cache, which outlives a test.
-    cache.clear()
 
 
 @pytest.fixture

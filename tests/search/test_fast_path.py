@@ -124,7 +124,10 @@ class Reference:
 def collection(vocabulary, import_lines):
     """Generated bilingual practices (the benchmark's), each language version with a random unit vector."""
     generator = Generator(seed=15)
-    import_lines(*(generator.practice(number) for number in range(COLLECTION)))
+    records = [generator.practice(number) for number in range(COLLECTION)]
+    for record in records[::30]:
+        record.update(organisation=None, slug=f"loose-{record['slug']}")  # practices of no organisation
+    import_lines(*records)
     vectors, rng = [], np.random.default_rng(15)
     for page_id, language in [(pk, code) for pk, codes in _languages_by_page() for code in codes]:
         vector = rng.standard_normal(embeddings.dimensions()).astype(np.float32)
@@ -159,6 +162,8 @@ def requests(generator):
             filters[facet] = chooser.sample(facets[facet], min(len(facets[facet]), chooser.choice([1, 2])))
         if number % 7 == 2:
             filters["language"] = [chooser.choice(["en", "ja"])]
+        if number % 11 == 5:
+            filters["organisation"] = [f"synthetic-ngo-{chooser.randrange(150)}"]
         yield SearchRequest(
             q=q,
             filters=filters,

@@ -179,7 +179,8 @@ class Snapshot:
         self.ids = np.array([pk for pk, _slug in rows], dtype=np.int64)
         self.positions = np.full(int(self.ids.max()) + 1 if len(rows) else 1, -1, dtype=np.int64)
         self.positions[self.ids] = np.arange(len(rows))
-        pairs = dict.fromkeys((pk, "organisation", slug) for pk, slug in rows)
+        # A practice without an organisation has no value to filter by.
+        pairs = dict.fromkeys((pk, "organisation", slug) for pk, slug in rows if slug is not None)
         pairs.update(dict.fromkeys(values))
         # Counted facets first, in FACETS order, each sorted by value; then the organisations (filters only).
         self.keys = sorted({(facet, value) for _pk, facet, value in pairs}, key=self._key_order)

@@ -61,16 +61,18 @@ def practice_results(outcome, search_request, query):
     rows = PracticeText.objects.filter(page_id__in=ids, page__live=True)
     # The summaries' tokens only when there are words to mark (a listing has none).
     rows = rows.values_list("page_id", "card", "summary_tokens") if query.terms else rows.values_list("page_id", "card")
-    stored = {pk: (data, tokens[0] if tokens else None) for pk, data, *tokens in rows}
-    missing = [pk for pk in ids if stored.get(pk, (None,))[0] is None]
-    if missing:
+    cards, tokens = {}, {}
+    for pk, data, *summary_tokens in rows:
+        tokens[pk] = summary_tokens[0] if summary_tokens else None
+        if data is not None:
+            cards[pk] = data
+    if missing := [pk for pk in ids if pk not in cards]:
         pages = PracticePage.objects.live().filter(pk__in=missing).select_related("organisation").only(*CARD_FIELDS)
-        for pk, page in pages.order_by().in_bulk().items():
-            stored[pk] = (card_data(page), stored.get(pk, (None, None))[1])
+        cards.update((pk, card_data(page)) for pk, page in pages.order_by().in_bulk().items())
     return [
-        stored_card(pk, stored[pk][0], search_request.lang, query.terms, score, stored[pk][1])
+        stored_card(pk, cards[pk], search_request.lang, query.terms, score, tokens.get(pk))
         for pk, score in outcome.hits
-        if stored.get(pk, (None,))[0] is not None
+        if pk in cards
     ]
 
 

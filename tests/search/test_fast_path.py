@@ -15,7 +15,7 @@ from django.db import connection
 
 from search import embeddings, fusion
 from search.backends.base import hybrid_on, query_language
-from search.backends.database import VENDORS, DatabaseEngine
+from search.backends.database import LIVE_NEWEST_FIRST, VENDORS, DatabaseEngine
 from search.documents import FACETS
 from search.forms import SearchRequest
 from search.management.commands.search_benchmark import Generator
@@ -35,11 +35,7 @@ class Reference:
         self.vendor = VENDORS[connection.vendor]
         self.with_dense_matches = 0
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT w.id, o.slug FROM wagtailcore_page w JOIN practices_practicepage pp ON pp.page_ptr_id = w.id"
-                " LEFT JOIN practices_organisation o ON o.id = pp.organisation_id WHERE w.live"
-                " ORDER BY pp.started IS NULL, pp.started DESC, w.first_published_at DESC, w.id DESC"
-            )
+            cursor.execute(LIVE_NEWEST_FIRST)
             rows = cursor.fetchall()
             self.newest_first = [pk for pk, _slug in rows]
             grouped = defaultdict(lambda: defaultdict(set))

@@ -100,16 +100,17 @@ def refresh_cards(sender, instance, **kwargs):
     else:
         practices = practices.descendant_of(instance)
         first = practices.order_by("path").first()
-        if first is None or _card_is_current(first):
+        if first is None or not _stale([first]):
             return
-    stale = [page for page in practices if not _card_is_current(page)]
+    stale = _stale(list(practices))
     if stale:
         index_objects(PracticePage, stale)
 
 
-def _card_is_current(page):
-    stored = PracticeText.objects.filter(page_id=page.pk).values_list("card", flat=True).first()
-    return stored is None or stored == card_data(page)
+def _stale(pages):
+    """The pages whose stored card differs from what card_data makes of them now (none stored: not stale)."""
+    stored = dict(PracticeText.objects.filter(page_id__in=[page.pk for page in pages]).values_list("page_id", "card"))
+    return [page for page in pages if stored.get(page.pk) is not None and stored[page.pk] != card_data(page)]
 
 
 class PracticeIndexMixin:
@@ -149,6 +150,12 @@ def DatabaseSearchBackend(params):
     return _database_backend_class(connection.vendor)(params)
 
 
+# Every live practice with its organisation's slug, newest first: the order of "newest" and of the snapshot.
+LIVE_NEWEST_FIRST = (
+    "SELECT w.id, o.slug FROM wagtailcore_page w JOIN practices_practicepage pp ON pp.page_ptr_id = w.id"
+    " LEFT JOIN practices_organisation o ON o.id = pp.organisation_id WHERE w.live"
+    " ORDER BY pp.started IS NULL, pp.started DESC, w.first_published_at DESC, w.id DESC"
+)
 # Matches of recent clauses kept per process (search.backends.database.Snapshot.clause_scores): 16 bytes
 # each, so at most ~32 MB.
 CLAUSE_CACHE_MATCHES = 2_000_000
@@ -168,11 +175,7 @@ class Snapshot:
     def __init__(self, version):
         self.version = version
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT w.id, o.slug FROM wagtailcore_page w JOIN practices_practicepage pp ON pp.page_ptr_id = w.id"
-                " LEFT JOIN practices_organisation o ON o.id = pp.organisation_id WHERE w.live"
-                " ORDER BY pp.started IS NULL, pp.started DESC, w.first_published_at DESC, w.id DESC"
-            )
+            cursor.execute(LIVE_NEWEST_FIRST)
             rows = cursor.fetchall()
             cursor.execute("SELECT page_id, facet, value FROM search_facetvalue")
             values = cursor.fetchall()
@@ -184,8 +187,8 @@ class Snapshot:
         pairs.update(dict.fromkeys(values))
         # Counted facets first, in FACETS order, each sorted by value; then the organisations (filters only).
         self.keys = sorted({(facet, value) for _pk, facet, value in pairs}, key=self._key_order)
-        index = {key: number for number, key in enumerate(self.keys)}
-        kept = [(self.position(pk), index[facet, value]) for pk, facet, value in pairs if self.position(pk) >= 0]
+        self.numbers = {key: number for number, key in enumerate(self.keys)}
+        kept = [(self.position(pk), self.numbers[facet, value]) for pk, facet, value in pairs if self.position(pk) >= 0]
         pair_array = np.array(kept, dtype=np.int64).reshape(-1, 2)
         self.pair_rows, self.pair_keys = pair_array[:, 0], pair_array[:, 1]
         self.counted = sum(1 for facet, _value in self.keys if facet in FACETS)
@@ -249,12 +252,8 @@ class Snapshot:
         """The practices with a facet value, as a boolean mask over positions (kept per snapshot)."""
         if (facet, value) not in self._masks:
             mask = np.zeros(len(self), dtype=bool)
-            try:
-                number = self.keys.index((facet, value))
-            except ValueError:
-                pass
-            else:
-                mask[self.pair_rows[self.pair_keys == number]] = True
+            if (facet, value) in self.numbers:
+                mask[self.pair_rows[self.pair_keys == self.numbers[facet, value]]] = True
             self._masks[facet, value] = mask
         return self._masks[facet, value]
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from search import embeddings, fusion
 from search.models import GlossaryEntry, PracticeVector
-from search.tasks import embed_practice
+from search.tasks import embed_practices
 from tests.conftest import practice
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_an_english_question_finds_the_japanese_only_practice(embedded):
 def test_a_practice_waits_for_embedding_until_the_worker_has_run(vocabulary, import_lines):
     import_lines(GAMES_EN)  # the on-commit enqueue never runs inside the test's transaction
     assert embeddings.waiting() == 1
-    embed_practice.enqueue(page_id("game-budget"))
+    embed_practices.enqueue([page_id("game-budget")])
     assert embeddings.waiting() == 0
 
 
@@ -113,6 +113,29 @@ def test_the_database_queue_holds_the_task_until_db_worker_runs_it(
     # As command-line arguments: the command checks its --backend default ("default") otherwise.
     call_command("db_worker", "--backend=embeddings", "--batch", "--no-startup-delay", stdout=open(os.devnull, "w"))
     assert embeddings.waiting() == 0
+
+
+def test_practices_published_together_are_queued_together(
+    settings, vocabulary, import_lines, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from practices.models import PracticePage
+
+    monkeypatch.setattr("search.tasks.TASK_PRACTICES", 2)
+    settings.TASKS = {**settings.TASKS, "embeddings": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        import_lines(GAMES_EN, SEXTORTION_EN, EARTHQUAKE_JA)
+    queued = [task.args_kwargs["args"][0] for task in DBTaskResult.objects.all()]
+    # Three practices in one import: two tasks of at most two, every practice in exactly one.
+    assert sorted(len(ids) for ids in queued) == [1, 2]
+    assert sorted(pk for ids in queued for pk in ids) == sorted(PracticePage.objects.values_list("pk", flat=True))
+    # A single publish afterwards is queued on its own, not with those already queued.
+    page = PracticePage.objects.get(slug="game-budget")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert sorted(len(task.args_kwargs["args"][0]) for task in DBTaskResult.objects.all()) == [1, 1, 2]
+    assert DBTaskResult.objects.filter(args_kwargs__args=[[page.pk]]).exists()
 
 
 def test_embedding_again_an_unchanged_practice_makes_no_new_vector(embedded):

@@ -110,16 +110,17 @@ def fragment_key(name, context, *vary):
     return f"page:{name}:{page.pk}:{digest}"
 
 
-def cached(name, context, render, *vary):
-    """The fragment `name` of the page in `context`: from the cache, else render() and keep it."""
+def cached(name, context, render, *vary, keep=None):
+    """The fragment `name` of the page in `context`: from the cache, else render() and keep it (if keep() says so)."""
     key = fragment_key(name, context, *vary)
     if key is None:
         return render()
-    html = fragments().get(key)
-    if html is None:
-        html = render()
-        fragments().set(key, html, FRAGMENT_SECONDS)
-    return html
+    fragment = fragments().get(key)
+    if fragment is None:
+        fragment = render()
+        if keep is None or keep(fragment):
+            fragments().set(key, fragment, FRAGMENT_SECONDS)
+    return fragment
 
 
 for _model in WATCHED_MODELS:

@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -20,7 +22,7 @@ from wagtail.search import index
 from search import documents as search_documents
 from search.word_starts import word_starts
 
-from .. import page_cache  # noqa: F401 (connects what renews the cache of public pages)
+from .. import page_cache  # also connects what renews the cache of public pages
 from ..editor import OwnLanguageFirstObjectList, PracticePageForm
 from ..vocabulary import LANGUAGE_CODES, AgeGroup, Audience, Country
 from .bilingual import OwnLanguageCleanMixin, text_in
@@ -34,10 +36,34 @@ class ListingMixin:
     """Pages that list practices through the search engine, with the listing's filters."""
 
     def render_listing(self, request, fixed=None, template=None, **extra):
+        """The page with its filters and results (includes/listing.html), kept for the next reader of the same address.
+
+        The listing is the same for every reader of one address (its filters, query and page number) until the
+        index or a public page changes: the index version and the content generation are in its key. A listing
+        answered in degraded mode (Elasticsearch away) or refused (a bad parameter) is not kept.
+        """
+        from search.models import IndexVersion
         from search.results import listing_context  # the one lazy import: search.results imports these models
 
-        context = {**self.get_context(request), **listing_context(request, fixed), **extra}
-        return TemplateResponse(request, template or self.get_template(request), context, status=context["status"])
+        # As Wagtail's own routes do: served, not previewed, unless a preview said so (page_cache reads it).
+        request.is_preview = getattr(request, "is_preview", False)
+        context = {**self.get_context(request), **extra}
+
+        def render():
+            listing = {**context, **listing_context(request, fixed)}
+            html = render_to_string("includes/listing.html", listing, request)
+            return {key: listing.get(key) for key in ("status", "distress", "degraded")} | {"html": html}
+
+        part = page_cache.cached(
+            "listing",
+            context,
+            render,
+            sorted(request.GET.lists()),
+            IndexVersion.current(),
+            keep=lambda part: part["status"] == 200 and not part["degraded"],
+        )
+        context.update(listing=mark_safe(part["html"]), distress=part["distress"])
+        return TemplateResponse(request, template or self.get_template(request), context, status=part["status"])
 
 
 class PracticeIndexPage(ListingMixin, RoutablePageMixin, Page):
@@ -87,6 +113,7 @@ class PracticeIndexPage(ListingMixin, RoutablePageMixin, Page):
     def travelled(self, request):
         from ..travelled import crossings  # it imports these models
 
+        request.is_preview = getattr(request, "is_preview", False)
         context = {**self.get_context(request), "groups": crossings(get_language())}
         return TemplateResponse(request, "practices/travelled.html", context)
 

@@ -217,3 +217,43 @@ def test_the_home_page_shows_a_new_practice_and_a_renamed_topic_at_once(client, 
     assert "Bullying on the Internet" in page_html(client, "/en/")
     PracticePage.objects.get(slug="kit").unpublish()
     assert "Filtering kit" not in page_html(client, "/en/")
+
+
+def listing_part(html):
+    return re.search(r'<div class="with-sidebar">.*?</section>\s*</div>', html, re.S).group(0)
+
+
+@pytest.mark.parametrize("url", ["/en/practices/", "/ja/practices/topics/cyberbullying/", "/en/practices/test-ngo/"])
+def test_a_listing_is_kept_for_the_next_reader_as_it_was_rendered(client, vocabulary, import_lines, settings, url):
+    import_lines(practice("kit", en=("Filtering kit", "A kit for parents."), topics=["cyberbullying"]))
+    counts, pages = [], []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            pages.append(page_html(client, url))
+        counts.append(len(queries))
+    assert counts[1] < counts[0]
+    settings.CACHES = {**settings.CACHES, "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert pages[0] == pages[1] == page_html(client, url)
+    assert "Filtering kit" in listing_part(pages[1])
+
+
+def test_a_listing_shows_each_change_at_once_and_each_address_its_own(client, vocabulary, import_lines):
+    import_lines(practice("kit", en=("Filtering kit", "A kit for parents.")))
+    assert "Filtering kit" in listing_part(page_html(client, "/en/practices/"))
+    assert "Filtering kit" not in listing_part(page_html(client, "/en/practices/?language=ja"))
+    import_lines(practice("oyako", ja=("親子のスマホ教室", "保護者と子どもが一緒に学びます。")))
+    listing = listing_part(page_html(client, "/en/practices/"))
+    assert "Filtering kit" in listing and "親子のスマホ教室" in listing
+    assert "親子のスマホ教室" in listing_part(page_html(client, "/en/practices/?language=ja"))
+    PracticePage.objects.get(slug="kit").unpublish()
+    assert "Filtering kit" not in listing_part(page_html(client, "/en/practices/"))
+
+
+def test_a_refused_listing_is_not_kept(client, vocabulary):
+    from practices.page_cache import fragments
+
+    with mock.patch.object(fragments(), "set", wraps=fragments().set) as kept:
+        assert client.get("/en/practices/", {"page": "many"}).status_code == 400
+        assert not [call for call in kept.call_args_list if call.args[0].startswith("page:listing:")]
+        assert client.get("/en/practices/", {"page": "1"}).status_code == 200
+        assert [call for call in kept.call_args_list if call.args[0].startswith("page:listing:")]

@@ -113,9 +113,12 @@ def test_site_survives_an_elasticsearch_outage_and_catches_up(client, outage_eng
     import_lines(FILTERS)  # imported while the engine is down: remembered, not lost
     assert PendingIndexUpdate.objects.count() == 1
     assert [r["slug"] for r in search(client, q="filtering")["results"]] == ["eu-filters"]
+    assert b"reduced mode" in client.get("/en/practices/").content
 
     outage_engine("start")
     call_command("sync_search_index", stdout=open(os.devnull, "w"))
     assert PendingIndexUpdate.objects.count() == 0
     data = search(client, q="filtering")
     assert data["backend"] == "elasticsearch" and [r["slug"] for r in data["results"]] == ["eu-filters"]
+    # The listing answered in reduced mode was not kept for the next reader (practices/models/pages.py).
+    assert b"reduced mode" not in client.get("/en/practices/").content

@@ -19,6 +19,8 @@ import random
 import resource
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -59,6 +61,20 @@ QUESTIONS_JA = ["{c}の{a}", "{a}と{b}", "{a}について相談したい", "{c}
 
 
 WORST_REPEATS = 20
+# Run in a fresh process by _web_process_rss: answer the queries lexical and hybrid, print the resident memory.
+WEB_PROCESS = """
+import json, os
+from django.test import Client
+from django.test.utils import override_settings
+from search.management.commands.search_benchmark import rss_mb
+client = Client()
+with override_settings(ALLOWED_HOSTS=["*"], RATELIMIT_SEARCH="100000000/m", DEBUG=False):
+    for q in json.loads(os.environ["BENCHMARK_QUERIES"]):
+        for hybrid in (False, True):
+            with override_settings(SEARCH_HYBRID=hybrid):
+                assert client.get("/api/search/", {"q": q}).status_code == 200, q
+print(rss_mb())
+"""
 
 
 def percentile(values, p):
@@ -219,15 +235,17 @@ class Command(BaseCommand):
         )
         hybrid_columns = " hybrid p50 | hybrid p95 |" if hybrid else ""
         self.stdout.write(
-            f"| practices | mix | import /s | API p50 ms | API p95 ms |{hybrid_columns} engine p50 ms | p50 ratio | RSS MB |"
+            f"| practices | mix | import /s | API p50 ms | API p95 ms |{hybrid_columns} engine p50 ms | p50 ratio |"
+            " web process RSS MB | benchmark RSS MB |"
         )
-        self.stdout.write("| --- " * (8 + 2 * bool(hybrid)) + "|")
+        self.stdout.write("| --- " * (9 + 2 * bool(hybrid)) + "|")
         for row in rows:
             for mix, times in row["mixes"].items():
                 hybrid_cells = f" {times['hybrid_p50']:.1f} | {times['hybrid_p95']:.1f} |" if hybrid else ""
                 self.stdout.write(
                     f"| {row['size']:,} | {mix} | {row['rate']:.0f} | {times['p50']:.1f} | {times['p95']:.1f} |{hybrid_cells}"
-                    f" {times['engine_p50']:.1f} | {times['p50'] / max(times['engine_p50'], 0.01):.1f} | {row['rss']:.0f} |"
+                    f" {times['engine_p50']:.1f} | {times['p50'] / max(times['engine_p50'], 0.01):.1f} |"
+                    f" {row['web'] or 0:.0f} | {row['rss']:.0f} |"
                 )
         if hybrid == "model":
             self.stdout.write("\n| practices | embedded /s (texts /s) |\n| --- | --- |")
@@ -327,7 +345,24 @@ class Command(BaseCommand):
                     times.append((time.perf_counter() - begin) * 1000)
                     assert response.status_code == 200 and response.json()["truncated"], response.content[:300]
                 worst[kind] = (len(Query.parse(q).clauses), times)
-        return {"size": size, "rate": rate, "mixes": timed, "embedded": embedded, "worst": worst, "rss": rss_mb()}
+        web = None if elasticsearch else self._web_process_rss([q for query_mix in mixes.values() for q in query_mix[:20]])
+        return {"size": size, "rate": rate, "mixes": timed, "embedded": embedded, "worst": worst, "rss": rss_mb(), "web": web}
+
+    def _web_process_rss(self, queries):
+        """Resident memory (MB) of a fresh process that has answered queries, lexical and hybrid, from this database:
+        what a web worker holds (the snapshot, the vectors, the model, the kept clauses), without the import's garbage."""
+        db = connection.settings_dict
+        url = (
+            f"sqlite:///{db['NAME']}"
+            if connection.vendor == "sqlite"
+            else f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        )
+        env = {**os.environ, "DATABASE_URL": url, "BENCHMARK_QUERIES": json.dumps(queries)}
+        answered = subprocess.run(
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", WEB_PROCESS],
+            env=env, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR,
+        )
+        return float(answered.stdout.split()[-1])
 
     def _generated_vectors(self):
         """A seeded random unit vector per language version: as costly to store and score as the model's."""

@@ -30,7 +30,7 @@ import numpy as np
 import yaml
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings, teardown_databases
@@ -270,13 +270,14 @@ class Command(BaseCommand):
             with corpus.open("w", encoding="utf-8") as out:
                 for n in range(size):
                     out.write(json.dumps(generator.practice(n), ensure_ascii=False) + "\n")
-            database = dict(settings.DATABASES["default"])
-            if database["ENGINE"].endswith("sqlite3"):
-                database["TEST"] = {"NAME": str(Path(tmp) / "benchmark.sqlite3")}
+            # A file, as a site's database is (the test runner's default for SQLite is in memory), which the
+            # web process of _web_process_rss opens too.
+            test_database = connection.settings_dict.setdefault("TEST", {})
+            kept_name = test_database.get("NAME")
+            if connection.vendor == "sqlite":
+                test_database["NAME"] = str(Path(tmp) / "benchmark.sqlite3")
             # A benchmark client sends far more than a reader may (portal/throttle.py).
-            overrides = {
-                "DATABASES": {"default": database}, "ALLOWED_HOSTS": ["*"], "RATELIMIT_SEARCH": "100000000/m", "DEBUG": False,
-            }
+            overrides = {"ALLOWED_HOSTS": ["*"], "RATELIMIT_SEARCH": "100000000/m", "DEBUG": False}
             if elasticsearch:
                 overrides.update(
                     ELASTICSEARCH_URL=elasticsearch,
@@ -294,6 +295,7 @@ class Command(BaseCommand):
                     if elasticsearch:
                         self._drop_indexes()
                     teardown_databases(old, verbosity=0)
+                    test_database["NAME"] = kept_name
 
     def _run(self, size, corpus, mixes, elasticsearch):
         quiet = open("/dev/null", "w")
@@ -360,8 +362,10 @@ class Command(BaseCommand):
         env = {**os.environ, "DATABASE_URL": url, "BENCHMARK_QUERIES": json.dumps(queries)}
         answered = subprocess.run(
             [sys.executable, "manage.py", "shell", "--no-imports", "-c", WEB_PROCESS],
-            env=env, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR,
+            env=env, capture_output=True, text=True, cwd=settings.BASE_DIR,
         )
+        if answered.returncode:
+            raise CommandError(f"the web process on {url} failed: {answered.stderr[-2000:]}")
         return float(answered.stdout.split()[-1])
 
     def _generated_vectors(self):

@@ -27,7 +27,18 @@ def embed_practices(page_ids):
     return made
 
 
-_published = threading.local()  # page ids published in this thread's transaction, not yet queued
+_published = threading.local()  # this thread's batch: the practices published in its open transaction
+
+
+class _Batch(list):
+    """Page ids published in one transaction; called once it commits, it queues them, TASK_PRACTICES a task."""
+
+    def __call__(self):
+        if getattr(_published, "batch", None) is self:
+            _published.batch = None
+        ids = list(dict.fromkeys(self))
+        for start in range(0, len(ids), TASK_PRACTICES):
+            embed_practices.enqueue(ids[start : start + TASK_PRACTICES])
 
 
 def enqueue_embedding(sender, instance, **kwargs):
@@ -35,18 +46,15 @@ def enqueue_embedding(sender, instance, **kwargs):
 
     After the commit, because an import sends page_published before it has saved the practices'
     topics and schemes, whose names are part of the text embedded. The practices published in one
-    transaction share tasks: the first of its commit callbacks queues them all, the others find none.
-    A rolled-back transaction may leave ids behind; they go with the next commit, and the task skips
-    what is not live.
+    transaction go in one batch with one commit callback (a callback each made the commit list, which
+    page_cache scans, grow with every practice of an import); a batch whose callback a rollback dropped
+    is dropped with it.
     """
-    if hasattr(instance, "facet_topic"):
-        if not hasattr(_published, "ids"):
-            _published.ids = []
-        _published.ids.append(instance.pk)
-        transaction.on_commit(_queue_published)
-
-
-def _queue_published():
-    ids, _published.ids = list(dict.fromkeys(_published.ids)), []
-    for start in range(0, len(ids), TASK_PRACTICES):
-        embed_practices.enqueue(ids[start : start + TASK_PRACTICES])
+    if not hasattr(instance, "facet_topic"):
+        return
+    batch = getattr(_published, "batch", None)
+    if batch is not None and any(callback is batch for _s, callback, _r in transaction.get_connection().run_on_commit):
+        batch.append(instance.pk)
+        return
+    _published.batch = _Batch([instance.pk])
+    transaction.on_commit(_published.batch)  # outside a transaction: at once

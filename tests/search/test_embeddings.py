@@ -138,6 +138,27 @@ def test_practices_published_together_are_queued_together(
     assert DBTaskResult.objects.filter(args_kwargs__args=[[page.pk]]).exists()
 
 
+def test_a_publish_after_a_rolled_back_one_is_still_queued(
+    settings, vocabulary, import_lines, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from practices.models import PracticePage
+
+    settings.TASKS = {**settings.TASKS, "embeddings": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        import_lines(GAMES_EN, SEXTORTION_EN)
+    DBTaskResult.objects.all().delete()
+    games, sextortion = (PracticePage.objects.get(slug=slug) for slug in ("game-budget", "boys-blackmail-support"))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        games.save_revision().publish()
+        raise RuntimeError("the editor's request failed after publishing")
+    with django_capture_on_commit_callbacks(execute=True):
+        sextortion.save_revision().publish()
+    assert [task.args_kwargs["args"][0] for task in DBTaskResult.objects.all()] == [[sextortion.pk]]
+
+
 def test_embedding_again_an_unchanged_practice_makes_no_new_vector(embedded):
     from practices.models import PracticePage
 

@@ -150,7 +150,8 @@ class PostgreSQL:
         if not self.answers():
             self.init()
             options = " ".join(f"-c {name}={value}" for name, value in self.options().items())
-            self.run("pg_ctl", "start", "-w", "-D", str(self.data), "-o", options, "-l", str(self.dir / "postgres.log"),
+            # A log of its own: the one pytest's runs write is opened by the caller (root, in CI), not the server's user.
+            self.run("pg_ctl", "start", "-w", "-D", str(self.data), "-o", options, "-l", str(self.data / "background.log"),
                      stdout=subprocess.DEVNULL, check=True)  # fmt: skip
         print(self.ensure_database())
 

@@ -53,40 +53,45 @@ def fuse_arrays(lexical, dense, query_language, languages, k=RRF_K):
     `lexical` and `dense` are ids best first; `languages` maps an id of `dense` to the languages it
     is written in. A practice with no version in `query_language` takes the better of its lexical
     and dense ranks as its lexical rank. Ties go to the better lexical rank, then the lower id.
-    Computed over arrays: the lexical list holds every match (thousands for common words), the
-    dense one at most DENSE_LIMIT.
+    Computed over arrays: the lexical list holds every match (tens of thousands for common words at
+    100,000 practices), the dense one at most DENSE_LIMIT. Only the practices the dense list touches
+    change score, so the lexical list stays in its order and they are merged into it, not sorted with it.
     """
     lexical = np.asarray(lexical, dtype=np.int64)
-    lexical_rank = np.arange(1, len(lexical) + 1)
-    fused = 1.0 / (k + lexical_rank)
-    at = {pk: rank for rank, pk in zip(_ranks_of(lexical, dense), dense, strict=True) if rank}
-    extra_ids, extra_scores = [], []
+    n = len(lexical)
+    dense_ids = np.asarray(dense, dtype=np.int64)
+    at = {}
+    if n and len(dense_ids):
+        where = np.flatnonzero(np.isin(lexical, dense_ids))
+        at = dict(zip(lexical[where].tolist(), (where + 1).tolist(), strict=True))
+    # The practices the dense list touches: (score, tiebreak, id), the tiebreak their lexical rank (n + 1 if none).
+    touched = []
     for by_meaning, pk in enumerate(dense, start=1):
         by_words = at.get(pk)
         if query_language not in languages.get(pk, ()):
             by_words = by_meaning if by_words is None else min(by_words, by_meaning)
         score = sum(1.0 / (k + rank) for rank in (by_words, by_meaning) if rank is not None)
-        if pk in at:
-            fused[at[pk] - 1] = score
-        else:
-            extra_ids.append(pk)
-            extra_scores.append(score)
-    ids = np.concatenate([lexical, np.array(extra_ids, dtype=np.int64)])
-    scores = np.concatenate([fused, np.array(extra_scores, dtype=float)])
-    tiebreak = np.concatenate([lexical_rank, np.full(len(extra_ids), len(lexical) + 1)])
-    order = np.lexsort((ids, tiebreak, -scores))
-    return ids[order], scores[order]
-
-
-def _ranks_of(lexical, pks):
-    """The lexical rank (from 1) of each of the ids, 0 where it is not in the lexical list."""
-    if not len(pks) or not len(lexical):
-        return [0] * len(pks)
-    order = np.argsort(lexical, kind="stable")
-    pks = np.asarray(pks, dtype=np.int64)
-    where = np.minimum(np.searchsorted(lexical, pks, sorter=order), len(lexical) - 1)
-    found = lexical[order[where]] == pks
-    return np.where(found, order[where] + 1, 0).tolist()
+        touched.append((score, at.get(pk, n + 1), pk))
+    # The untouched keep their lexical order: their scores 1 / (k + rank) fall as their ranks rise.
+    untouched = np.ones(n, dtype=bool)
+    untouched[np.array(list(at.values()), dtype=np.int64) - 1] = False
+    ranks = np.flatnonzero(untouched) + 1
+    ids, scores = lexical[untouched], 1.0 / (k + ranks)
+    touched.sort(key=lambda item: (-item[0], item[1], item[2]))
+    new_scores = np.array([score for score, _tiebreak, _pk in touched], dtype=float)
+    # Each touched practice goes after the untouched ones that sort before it: a higher score, or the
+    # same score and a better lexical rank (an untouched one never has its rank, nor its id).
+    place = np.searchsorted(-scores, -new_scores, side="left")
+    inside = place < len(scores)
+    tied = np.zeros(len(touched), dtype=bool)
+    tied[inside] = (scores[place[inside]] == new_scores[inside]) & (
+        ranks[place[inside]] < np.array([tiebreak for _score, tiebreak, _pk in touched], dtype=np.int64)[inside]
+    )
+    place = place + tied
+    return (
+        np.insert(ids, place, np.array([pk for _score, _tiebreak, pk in touched], dtype=np.int64)),
+        np.insert(scores, place, new_scores),
+    )
 
 
 def hybrid(lexical, scores, query_language, languages, has_words=True, k=RRF_K, threshold=MATCH_Z, limit=DENSE_LIMIT):

@@ -194,3 +194,25 @@ def test_the_array_path_answers_exactly_as_the_first_path(collection, settings):
         assert compared == QUERIES
     # The dense part took part: most hybrid queries had dense matches to fuse.
     assert reference.with_dense_matches > QUERIES / 2
+
+
+def test_fusion_merges_as_the_first_path_sorted():
+    """fuse_arrays merges the practices the dense list touches into the lexical order; the first path sorted all.
+
+    Small id ranges make the hard cases common: dense lists overlapping the lexical one, practices
+    written only in the other language, and scores tied between a touched practice and an untouched one.
+    """
+    rng = random.Random(15)
+    tied = 0
+    for _ in range(500):
+        ids = rng.sample(range(1, 400), rng.randint(0, 300))
+        lexical = ids[: rng.randint(0, len(ids))]
+        dense = rng.sample(range(1, 400), rng.randint(0, fusion.DENSE_LIMIT))
+        languages = {pk: rng.choice([("en",), ("ja",), ("en", "ja")]) for pk in dense}
+        query_language = rng.choice(["en", "ja"])
+        expected = Reference.fuse(lexical, dense, query_language, languages)
+        got_ids, got_scores = fusion.fuse_arrays(lexical, dense, query_language, languages)
+        assert list(zip(got_ids.tolist(), got_scores.tolist(), strict=True)) == expected
+        scores = [score for _pk, score in expected]
+        tied += len(scores) != len(set(scores))
+    assert tied > 50  # ties between touched and untouched practices were tried

@@ -301,12 +301,11 @@ class DatabaseEngine:
         score = total[found] * matched[found] / max(len(query.clauses), 1)
         ids = snapshot.ids[found]
         if hybrid_on(query):
-            ranked, score = self.fused(query, ids, score, allowed, snapshot)
-            found = snapshot.positions_of(ranked)
-            in_ranking = ranked
+            in_ranking, score = self.fused(query, ids, score, allowed, snapshot)
+            found = ranking_positions = snapshot.positions_of(in_ranking)
         else:
             order = np.lexsort((ids, score))[::-1]
-            in_ranking, score = ids[order], score[order]
+            in_ranking, score, ranking_positions = ids[order], score[order], found[order]
         if not query.clauses and not hybrid_on(query):
             hits_mask, hits = allowed, None
         else:
@@ -317,7 +316,7 @@ class DatabaseEngine:
             hits = snapshot.ids[np.flatnonzero(hits_mask)]
         window = hits[request.start : request.start + request.page_size]
         by_position = np.zeros(len(snapshot))
-        by_position[snapshot.positions_of(in_ranking)] = score
+        by_position[ranking_positions] = score
         page = list(zip(window.tolist(), by_position[snapshot.positions_of(window)].tolist(), strict=True))
         return Outcome(hits=page, count=len(hits), facets=snapshot.facet_counts(hits_mask), backend=self.name)
 

@@ -438,12 +438,14 @@ class Command(BaseCommand):
         if elasticsearch:
             return engine.elasticsearch_engine().run(SearchRequest(q=q), query).took_ms["engine"]
         if connection.vendor == "postgresql":
-            from search.backends.database.postgres import DOCUMENT
+            from search.backends.database.postgres import WEIGHTS
 
             begin = time.perf_counter()
             with connection.cursor() as cursor:
+                # The ten best by the same ranking, as the FTS5 query below.
                 cursor.execute(
-                    f"SELECT page_id FROM search_practicetext WHERE {DOCUMENT} @@ websearch_to_tsquery('simple', %s) LIMIT 10",
+                    f"SELECT page_id FROM search_practicetext, websearch_to_tsquery('simple', %s) AS q"
+                    f" WHERE document @@ q ORDER BY ts_rank({WEIGHTS}, document, q) DESC LIMIT 10",
                     [" OR ".join(query.terms)],
                 )
                 cursor.fetchall()

@@ -240,12 +240,13 @@ class Command(BaseCommand):
         )
         self.stdout.write("| --- " * (9 + 2 * bool(hybrid)) + "|")
         for row in rows:
+            web = f"{row['web']:.0f}" if row["web"] else "–"  # Elasticsearch: the engine's memory is its own
             for mix, times in row["mixes"].items():
                 hybrid_cells = f" {times['hybrid_p50']:.1f} | {times['hybrid_p95']:.1f} |" if hybrid else ""
                 self.stdout.write(
                     f"| {row['size']:,} | {mix} | {row['rate']:.0f} | {times['p50']:.1f} | {times['p95']:.1f} |{hybrid_cells}"
                     f" {times['engine_p50']:.1f} | {times['p50'] / max(times['engine_p50'], 0.01):.1f} |"
-                    f" {row['web'] or 0:.0f} | {row['rss']:.0f} |"
+                    f" {web} | {row['rss']:.0f} |"
                 )
         if hybrid == "model":
             self.stdout.write("\n| practices | embedded /s (texts /s) |\n| --- | --- |")

@@ -201,8 +201,11 @@ def is_japanese(text):
     return bool(JAPANESE_RUN.search(text or ""))
 
 
+@lru_cache(maxsize=16384)
 def as_written(word):
-    """A word as written, folded for matching: width and case for Japanese, also accents for Latin."""
+    """A word as written, folded for matching: width and case for Japanese, also accents for Latin.
+
+    Remembered: the same words recur in every text (an index's word starts fold each word twice)."""
     folded = unicodedata.normalize("NFKC", word).lower() if JAPANESE_RUN.search(word) else fold_latin(word)
     return "".join(ch for ch in folded if ch.isalnum())
 

@@ -5,6 +5,8 @@ punctuation, so ネットいじめ inside a sentence was never found. Indexed as
 (ネットいじめについて, いじめについて …), any word a Japanese editor types is the start of a token.
 """
 
+from bisect import bisect_right
+
 from .analysis import JAPANESE_RUN, as_written, joined_tokens
 
 # Long enough for a compound of several words, short enough to keep the index small.
@@ -19,10 +21,15 @@ def word_starts(*texts):
     texts = [text or "" for text in texts]
     text = " ".join(texts)
     runs = [match.span() for match in JAPANESE_RUN.finditer(text)]
+    run_starts = [start for start, _end in runs]
     pieces = []
     for token in joined_tokens(texts):
-        end = next((run_end for run_start, run_end in runs if run_start <= token.start < run_end), token.end)
-        pieces.append(as_written(text[token.start : min(end, token.start + LONGEST)]))
-        pieces.append(as_written(text[token.start : token.end]))
+        # The Japanese run the token starts in, if any (runs are in order and never overlap).
+        at = bisect_right(run_starts, token.start) - 1
+        end = runs[at][1] if at >= 0 and token.start < runs[at][1] else token.end
+        end = min(end, token.start + LONGEST)
+        pieces.append(as_written(text[token.start : end]))
+        if end != token.end:
+            pieces.append(as_written(text[token.start : token.end]))
         pieces.extend(token.terms)
     return " ".join(dict.fromkeys(piece for piece in pieces if piece))

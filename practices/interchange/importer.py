@@ -5,7 +5,8 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import connections, router, transaction
-from django.db.models import F
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from modelcluster.models import get_all_child_relations
@@ -425,8 +426,16 @@ class Importer:
             page.latest_revision = revision
             if self.publish:
                 page.live_revision = revision
-        fields = ["latest_revision"] + (["live_revision"] if self.publish else [])
-        PracticePage.objects.bulk_update(pages, fields, batch_size=500)
+        # Each new page's only revision, set by one UPDATE per 500 pages (bulk_update's CASE per row took
+        # ~5 % of an import): the revision found by its indexed (base content type, object id).
+        revision = Subquery(
+            Revision.objects.filter(base_content_type=base_type, object_id=Cast(OuterRef("pk"), CharField()))
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+        fields = {"latest_revision": revision} | ({"live_revision": revision} if self.publish else {})
+        for start in range(0, len(pages), 500):
+            Page.objects.filter(pk__in=[page.pk for page in pages[start : start + 500]]).update(**fields)
         actions = ("wagtail.create", "wagtail.publish") if self.publish else ("wagtail.create",)
         PageLogEntry.objects.bulk_create(
             [

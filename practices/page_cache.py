@@ -8,7 +8,9 @@ unpublished, moved or deleted, or a saved or deleted organisation, topic, scheme
 entry, helpline, journey, document, image, view restriction or site. Fragments themselves are kept in
 each process's memory (the "fragments" cache): a new token leaves the old ones unread until they expire.
 
-Previews and drafts never read or fill it: only a live page served as itself (request.is_preview False).
+Previews and drafts never read or fill it: only a live page served as itself. Wagtail marks each preview
+request (request.is_preview); Page.serve marks a served one, but a routed view (the listing's topics, an
+organisation's page) is served without the mark, so no mark means served.
 """
 
 import hashlib
@@ -88,7 +90,7 @@ def changed(**kwargs):
 def fragment_key(name, context, *vary):
     """The cache key of a fragment of the page in `context` (and `vary`), or None where nothing may be cached."""
     request, page = context.get("request"), context.get("page")
-    if request is None or page is None or getattr(request, "is_preview", True) or not page.live:
+    if request is None or page is None or getattr(request, "is_preview", False) or not page.live:
         return None
     if request.method not in ("GET", "HEAD"):
         return None

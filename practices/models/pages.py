@@ -45,8 +45,6 @@ class ListingMixin:
         from search.models import IndexVersion
         from search.results import listing_context  # the one lazy import: search.results imports these models
 
-        # As Wagtail's own routes do: served, not previewed, unless a preview said so (page_cache reads it).
-        request.is_preview = getattr(request, "is_preview", False)
         context = {**self.get_context(request), **extra}
 
         def render():
@@ -113,7 +111,6 @@ class PracticeIndexPage(ListingMixin, RoutablePageMixin, Page):
     def travelled(self, request):
         from ..travelled import crossings  # it imports these models
 
-        request.is_preview = getattr(request, "is_preview", False)
         context = {**self.get_context(request), "groups": crossings(get_language())}
         return TemplateResponse(request, "practices/travelled.html", context)
 

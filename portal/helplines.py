@@ -3,8 +3,9 @@
 from functools import cache
 from pathlib import Path
 
-import yaml
 from django.db import transaction
+
+from practices.loaders import read_yaml
 
 from .models import REGIONS, Helpline
 
@@ -18,7 +19,7 @@ EU_REGIONS = REGIONS - {"JP", "EU"}
 
 @cache
 def _read(path=HELPLINES_FILE):
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 def emergency_topics():

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from practices.loaders import read_yaml
 from practices.models import PracticeIndexPage
 from search.results import listing_context
 
@@ -20,7 +20,7 @@ TRANSLATED = ("title", "intro", "guidance")
 def load_journeys(path=JOURNEYS_FILE):
     """Add the routes that are missing; those moderators already keep are left as they are."""
     created = 0
-    for item in yaml.safe_load(Path(path).read_text(encoding="utf-8")):
+    for item in read_yaml(path):
         if Journey.objects.filter(slug=item["slug"]).exists():
             continue
         fields = {f"{key}_{code}": (item.get(key) or {}).get(code) or "" for key in TRANSLATED for code in ("en", "ja")}

@@ -4,10 +4,10 @@ import copy
 from functools import cache
 from pathlib import Path
 
-import yaml
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from practices.loaders import read_yaml
 from practices.models import Organisation, Scheme, Topic
 from practices.vocabulary import AgeGroup, Audience, Country, Language
 
@@ -16,7 +16,7 @@ SPEC_FILE = Path(__file__).resolve().parent / "data" / "openapi.yaml"
 
 @cache
 def template():
-    return yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
+    return read_yaml(SPEC_FILE)
 
 
 def filter_values():

@@ -3,7 +3,7 @@
 from functools import cache
 from pathlib import Path
 
-import yaml
+from practices.loaders import read_yaml
 
 from . import analysis
 
@@ -15,7 +15,7 @@ MAX_QUERY_CHARS = 1000
 @cache
 def signals(path=DISTRESS_FILE):
     """Each phrase of the file as the set of index terms a query must all contain."""
-    phrases = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    phrases = read_yaml(path)
     found = (frozenset(analysis.terms(phrase)) for lang in ("en", "ja") for phrase in phrases.get(lang) or ())
     return tuple(signal for signal in found if signal)
 

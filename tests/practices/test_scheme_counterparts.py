@@ -55,7 +55,9 @@ def test_a_counterpart_shows_on_both_schemes_pages_in_the_readers_language(clien
 
 
 def test_a_note_written_in_one_language_is_marked_as_such(client, vocabulary):
-    SchemeCounterpart.objects.filter(scheme__slug="pegi").update(note_ja="", note="")
+    # note_ja by name: modeltranslation turns a bare `note` into the active language's field, which
+    # depends on what the worker ran before (with English active, it emptied the English note too).
+    SchemeCounterpart.objects.filter(scheme__slug="pegi").update(note_ja="")
     section = counterparts_section(scheme_page(client, "ja", "cero"))
     assert re.search(r'<span class="note" lang="en">Both are industry', section)
 

@@ -7,15 +7,16 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from elasticsearch import Elasticsearch
 
 from practices.models import PracticePage
+from search.backends.elasticsearch import drop_indexes
 from search.models import PendingIndexUpdate
 from search.node import ElasticsearchNode
 from tests.conftest import ELASTICSEARCH_TEST_URL, missing_service, practice
+from tests.services import Relay
 
 pytestmark = pytest.mark.django_db(transaction=True)
-# Not the port of the shared test engine: the outage test stops the engine on this one.
-OUTAGE_PORT = os.environ.get("ES_OUTAGE_PORT", "9250")
 
 BULLYING = practice(
     "jp-bullying", ja=("ネットいじめ対策の出前授業", "小学校でネットいじめの防ぎ方を学びます。"), countries=["JP"]
@@ -71,26 +72,27 @@ def test_rebuilding_the_index_keeps_answering(client, elasticsearch, vocabulary,
 
 
 @pytest.fixture
-def outage_engine(settings, vocabulary):
-    """A second Elasticsearch of the test's own, on its own port, that the test may stop and start."""
+def outage_engine(settings, vocabulary, elasticsearch_indexes):
+    """The run's Elasticsearch behind a relay the test may cut and restore, with indexes of the test's own."""
     if not ELASTICSEARCH_TEST_URL:
         missing_service("Elasticsearch", "run pytest with --elasticsearch (make test does)")
-    node = ElasticsearchNode(OUTAGE_PORT)
-    engine = node.executor()
+    relay = Relay(ELASTICSEARCH_TEST_URL.rstrip("/").rsplit(":", 1)[-1])
+    prefix = f"{elasticsearch_indexes['prefix']}outage_"
 
     def control(action):
-        getattr(engine, action)()
-        assert bool(node.healthy()) == (action == "start")
+        getattr(relay, action)()
+        assert bool(ElasticsearchNode(relay.port).healthy(2)) == (action == "start")
 
     control("start")
-    settings.ELASTICSEARCH_URL = node.url
+    settings.ELASTICSEARCH_URL = relay.url
     settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {"BACKEND": "search.backends", "URLS": [node.url], "INDEX_PREFIX": "test_outage_", "TIMEOUT": 5},
+        "default": {"BACKEND": "search.backends", "URLS": [relay.url], "INDEX_PREFIX": prefix, "TIMEOUT": 5},
         "database": {"BACKEND": "search.backends.DatabaseSearchBackend"},
     }
     call_command("update_index", backend_name="default", stdout=open(os.devnull, "w"))
     yield control
-    engine.stop()
+    relay.stop()
+    drop_indexes(Elasticsearch(ELASTICSEARCH_TEST_URL), prefix)
 
 
 def test_site_survives_an_elasticsearch_outage_and_catches_up(client, outage_engine, import_lines, refresh):

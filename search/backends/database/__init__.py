@@ -92,11 +92,11 @@ def refresh_cards(sender, instance, **kwargs):
     """
     from practices.models import Organisation, PracticePage
 
+    if isinstance(instance, PracticePage):
+        return  # its own save (publishing, moving) indexes it again; an import publishes thousands
     practices = PracticePage.objects.live().prefetch_related(*PracticePage.index_prefetch)
     if isinstance(instance, Organisation):
         practices = practices.filter(organisation=instance)
-    elif isinstance(instance, PracticePage):
-        return  # its own save (publishing, moving) indexes it again
     else:
         practices = practices.descendant_of(instance)
         first = practices.order_by("path").first()

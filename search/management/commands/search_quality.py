@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings, teardown_databases
 
 from portal.setup import quiet_setup_databases
+from practices.loaders import read_yaml
 
 RELEVANCE = Path(__file__).resolve().parents[2] / "data" / "relevance"
 KINDS = ("en", "ja", "en-ja", "ja-en")
@@ -36,7 +37,7 @@ def recall(ranked, judged, k=K):
 def read_queries(path):
     """Judged queries (docs/data-formats.md); `relevant` may also be a plain list of slugs (grade 1)."""
     try:
-        queries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        queries = read_yaml(path)
     except (OSError, yaml.YAMLError) as error:
         raise CommandError(f"{path}: {error}") from None
     if not isinstance(queries, list):

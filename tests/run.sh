@@ -49,7 +49,7 @@ if [ -n "$es_started" ]; then wait "$es_started" || true; fi
 echo "== services and browser tools (Elasticsearch, Chromium, axe-core): $((SECONDS - start)) s"
 
 timed "SQLite + Elasticsearch" \
-  $PY -m pytest tests -m "not browser" -n "$WORKERS" --elasticsearch --durations=10 "$@"
+  $PY -m pytest tests -m "not browser" -n "$WORKERS" --dist worksteal --elasticsearch --durations=10 "$@"
 
 # The API's Elasticsearch variants already ran above; PostgreSQL is the fallback engine here
 # (tests/search/test_elasticsearch.py still runs: indexing, rebuilds and the outage on PostgreSQL).
@@ -57,6 +57,6 @@ timed "SQLite + Elasticsearch" \
 # fusion, the settings checks that run manage.py on a SQLite file of their own) runs the same code on
 # any database, and ran above; every test that does touch it runs again on PostgreSQL.
 TEST_SEARCH_BACKENDS=database timed "PostgreSQL + Elasticsearch" \
-  $PY -m pytest tests -m "not browser" -n "$WORKERS" --elasticsearch --postgresql --database-tests-only -p no:cacheprovider "$@"
+  $PY -m pytest tests -m "not browser" -n "$WORKERS" --dist worksteal --elasticsearch --postgresql --database-tests-only -p no:cacheprovider "$@"
 
-timed "Browser (Chromium)" $PY -m pytest tests -m browser -n "$WORKERS" "$@"
+timed "Browser (Chromium)" $PY -m pytest tests -m browser -n "$WORKERS" --dist worksteal "$@"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
 from django.db import connections
 from django.utils import translation
 from playwright.sync_api import sync_playwright
@@ -82,10 +83,24 @@ def practices_wait_for_the_embedding_worker(settings):
     settings.TASKS = {**settings.TASKS, "embeddings": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
+class SerialWSGIServer(WSGIServer):
+    """Django's live server, answering one request at a time (Django closes each connection for it)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # the server's thread already uses the overriding connections
+
+
 @pytest.fixture(scope="session")
 def server(django_db_setup):
-    """Django's live server, for the whole run (pytest-django's live_server would make every test flush the database)."""
-    server = LiveServer("localhost")
+    """Django's live server, for the whole run (pytest-django's live_server would make every test flush the database).
+
+    Serial: on in-memory SQLite every request thread shares the test's one connection, and two requests at
+    once (the browser's background requests beside a form's submission) failed with "cannot release
+    savepoint - SQL statements in progress".
+    """
+    server = LiveServer("localhost", start=False)
+    server.thread.server_class = SerialWSGIServer
+    server.start()
     yield server
     server.stop()
 

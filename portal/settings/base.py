@@ -192,6 +192,10 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English"), ("ja", "日本語")]
 WAGTAILSEARCH_HITS_MAX_AGE = 14
 # Nothing here may call out to the Internet (and the admin's policy would refuse it).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Wagtail 8 saves the editor's form every 500 ms once it is valid; on a new page the first autosave creates
+# the page, and a Submit sent while it was under way created a second one (seen in the browser moderation test
+# on a slow machine): two drafts of one practice in the moderators' queue. Off; leaving an unsaved form still warns.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "xlsx", "txt", "csv"]
 # Documents are always served through Wagtail's view, which asks practices/uploads.py who may have them;
 # never from a public media URL.

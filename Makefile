@@ -37,10 +37,8 @@ lint: $(STAMP)
 	$(PY) manage.py check && \
 	{ set +x; } 2>/dev/null && echo "== lint: $$(($$(date +%s) - start)) s"
 
-check: $(STAMP)
+check: lint
 	@start=$$(date +%s) && set -x && \
-	$(VENV)/bin/ruff check . && \
-	$(PY) manage.py check && \
 	$(PY) manage.py makemigrations --check --dry-run && \
 	DJANGO_SETTINGS_MODULE=portal.settings.production DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-value-0123456789 \
 		DJANGO_ALLOWED_HOSTS=example.org WAGTAILADMIN_BASE_URL=https://example.org $(PY) manage.py check --deploy --fail-level WARNING && \

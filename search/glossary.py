@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from django.db.models import Count, Max
 
+from practices.loaders import read_yaml
+
 from .analysis import tokenize
 
 DATA_FILE = Path(__file__).parent / "data" / "glossary.yaml"
@@ -32,9 +34,9 @@ def read_file(path=DATA_FILE):
 @lru_cache(maxsize=8)
 def _parse(path, _mtime_ns, _size):
     # Parsing the 175 KB file takes seconds with the pure-Python loader, and loaders and tests read it
-    # again and again: parse each version of a file once per process, with libyaml when it is there.
+    # again and again: parse each version of a file once per process.
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = read_yaml(path)
     except (OSError, yaml.YAMLError) as error:
         raise GlossaryFileError(f"{path}: {error}") from error
     if not isinstance(data, list):

@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 CI=${CI:-false}
 WORKERS=${PYTEST_WORKERS:-2}
+# worksteal: a worker that runs out takes queued tests from the other (long tests no longer end a run on one).
+XDIST=(-n "$WORKERS" --dist worksteal)
 
 timed() {
   local name=$1 start=$SECONDS status=0
@@ -49,7 +51,7 @@ if [ -n "$es_started" ]; then wait "$es_started" || true; fi
 echo "== services and browser tools (Elasticsearch, Chromium, axe-core): $((SECONDS - start)) s"
 
 timed "SQLite + Elasticsearch" \
-  $PY -m pytest tests -m "not browser" -n "$WORKERS" --dist worksteal --elasticsearch --durations=10 "$@"
+  $PY -m pytest tests -m "not browser" "${XDIST[@]}" --elasticsearch --durations=10 "$@"
 
 # The API's Elasticsearch variants already ran above; PostgreSQL is the fallback engine here
 # (tests/search/test_elasticsearch.py still runs: indexing, rebuilds and the outage on PostgreSQL).
@@ -57,6 +59,6 @@ timed "SQLite + Elasticsearch" \
 # fusion, the settings checks that run manage.py on a SQLite file of their own) runs the same code on
 # any database, and ran above; every test that does touch it runs again on PostgreSQL.
 TEST_SEARCH_BACKENDS=database timed "PostgreSQL + Elasticsearch" \
-  $PY -m pytest tests -m "not browser" -n "$WORKERS" --dist worksteal --elasticsearch --postgresql --database-tests-only -p no:cacheprovider "$@"
+  $PY -m pytest tests -m "not browser" "${XDIST[@]}" --elasticsearch --postgresql --database-tests-only -p no:cacheprovider "$@"
 
-timed "Browser (Chromium)" $PY -m pytest tests -m browser -n "$WORKERS" --dist worksteal "$@"
+timed "Browser (Chromium)" $PY -m pytest tests -m browser "${XDIST[@]}" "$@"

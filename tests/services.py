@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -243,8 +244,9 @@ class Relay:
     ~35 s of both cores per run).
     """
 
-    def __init__(self, target_port, host="127.0.0.1"):
-        self.host, self.target = host, (host, int(target_port))
+    def __init__(self, target_url):
+        target = urlsplit(target_url)
+        self.host, self.target = target.hostname, (target.hostname, target.port)
         self.port, self.listener, self.open = 0, None, set()
         self.lock = threading.Lock()
 

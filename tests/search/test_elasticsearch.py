@@ -75,7 +75,7 @@ def outage_engine(settings, vocabulary, elasticsearch_indexes):
     """The run's Elasticsearch behind a relay the test may cut and restore, with indexes of the test's own."""
     if not ELASTICSEARCH_TEST_URL:
         missing_service("Elasticsearch", "run pytest with --elasticsearch (make test does)")
-    relay = Relay(ELASTICSEARCH_TEST_URL.rstrip("/").rsplit(":", 1)[-1])
+    relay = Relay(ELASTICSEARCH_TEST_URL)
     prefix = f"{elasticsearch_indexes['prefix']}outage_"
 
     def control(action):
